@@ -1,0 +1,43 @@
+package io.sparksweep.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+
+/** Spark sessions with the settings the engine needs, for the launcher, spark-submit and tests. */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    /** Settings every sweep needs, whatever the master. */
+    public static SparkConf engineConf(SparkConf conf) {
+        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.setIfMissing("spark.kryo.registrator", SweepKryoRegistrator.class.getName());
+        // Results carry model files (a few MB); leave room for them.
+        conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.setIfMissing("spark.sql.debug.maxToStringFields", "100");
+        // One trial is one task: a lost executor retries it elsewhere, a bug fails it (a FAILED row) after that.
+        conf.setIfMissing("spark.task.maxFailures", "3");
+        return conf;
+    }
+
+    /**
+     * A session for {@code master}; local masters bind to 127.0.0.1. Settings given by spark-submit
+     * or {@code extra} win over the engine's defaults.
+     */
+    public static SparkSession create(String appName, String master, Map<String, String> extra) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        }
+        extra.forEach(conf::set);
+        if (conf.get("spark.master", "local[*]").startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return SparkSession.builder().config(engineConf(conf)).getOrCreate();
+    }
+}

@@ -1,0 +1,102 @@
+package io.sparksweep.spark.cli;
+
+import io.sparksweep.core.spec.SweepFileException;
+import io.sparksweep.core.spec.SweepFileParser;
+import io.sparksweep.core.spec.SweepSpec;
+import io.sparksweep.spark.Leaderboard;
+import io.sparksweep.spark.SweepJob;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code sparksweep run FILE}: the sweep, trial by trial, into the leaderboard. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a sweep: every planned trial that has no row yet trains as a Spark task; results land in OUTPUT/leaderboard as they finish.",
+        footer = {"", "Examples:",
+                "  sparksweep run conf/sweeps/quickstart.yaml",
+                "  sparksweep run conf/sweeps/quickstart.yaml --output /data/sweeps --parallelism 2",
+                "  sparksweep run conf/sweeps/tutorial.yaml --master spark://10.0.0.5:7077 --rerun-failed"})
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (YAML or JSON).")
+    Path file;
+
+    @Mixin
+    OutputOption output;
+
+    @Mixin
+    SessionOptions session;
+
+    @Option(names = {"-p", "--parallelism"}, paramLabel = "N", defaultValue = "0",
+            description = "Trials in flight at once (default: the executors' task slots, cores / spark.task.cpus).")
+    int parallelism;
+
+    @Option(names = "--rerun-failed", description = "Also rerun trials whose row is FAILED or DIVERGED (COMPLETED ones are always skipped).")
+    boolean rerunFailed;
+
+    @Option(names = "--keep-models", paramLabel = "K", defaultValue = "3",
+            description = "Keep the DL4J model files of the best K trials (default: ${DEFAULT-VALUE}); 0 keeps none.")
+    int keepModels;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "Trials to list at the end (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        SweepSpec sweep;
+        try {
+            sweep = parse();
+        } catch (SweepFileException e) {
+            err.println(e.getMessage());
+            return SparkSweepCli.INVALID_INPUT;
+        }
+        if (parallelism < 0 || keepModels < 0) {
+            err.println("sparksweep: --parallelism and --keep-models must be >= 0, found " + parallelism + " and " + keepModels);
+            return SparkSweepCli.INVALID_INPUT;
+        }
+        err.println("sparksweep: sweep " + sweep.name() + " from " + file + ", output " + Path.of(output.output).toAbsolutePath());
+        err.flush();
+        SparkSession spark = session.session("sparksweep " + sweep.name());
+        try {
+            boolean live = System.console() != null;
+            SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(sweep,
+                    new SweepJob.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "sweep %s: %d planned, %d already done, %d run (%d completed, %d failed or diverged) in %.1f s, %d at a time%n",
+                    s.sweep(), s.planned(), s.skipped(), s.ran(), s.completed(), s.failed(), s.wallSeconds(), s.parallelism());
+            out.flush();
+            new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration()).registerViews(spark);
+            TopCommand.show(spark, sweep.name(), top);
+            System.out.println("leaderboard: " + Path.of(output.output).toAbsolutePath().resolve("leaderboard")
+                    + "  (sparksweep sql \"SELECT ... FROM leaderboard\")");
+            return s.failed() > 0 ? SparkSweepCli.TRIALS_FAILED : 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private SweepSpec parse() {
+        try {
+            return SweepFileParser.parse(file);
+        } catch (SweepFileException e) {
+            if (DataSetInstaller.needsFashionMnist(e) && DataSetInstaller.tryInstall(spec.commandLine().getErr())) {
+                return SweepFileParser.parse(file);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.sparksweep.spark.cli;
+
+import io.sparksweep.spark.SparkSessions;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options that shape the Spark session: master, extra settings, verbose logs. */
+final class SessionOptions {
+
+    @Option(names = {"-m", "--master"}, paramLabel = "URL",
+            description = "Spark master (default: spark-submit's, else local[*] inside this JVM).")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting; may repeat.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Option(names = {"-v", "--verbose"}, description = "Show Spark's and the engine's INFO logs.")
+    boolean verbose;
+
+    SparkSession session(String appName) {
+        if (verbose) {
+            Configurator.setRootLevel(Level.INFO);
+        }
+        String m = master;
+        if (m == null && System.getProperty("spark.master") == null) {
+            m = "local[*]";
+        }
+        return SparkSessions.create(appName, m, conf);
+    }
+}

@@ -1,0 +1,80 @@
+package io.sparksweep.core.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * A whole MNIST-format data set in memory: training and test images, and a hash of the four files'
+ * bytes that names this exact content (the executors' cache key). Loaded once per JVM.
+ */
+public record MnistData(ImageSet train, ImageSet test, String contentSha256) {
+
+    public MnistData {
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(test, "test");
+        Objects.requireNonNull(contentSha256, "contentSha256");
+        if (train.pixelsPerImage() != test.pixelsPerImage()) {
+            throw new IdxFormatException("training images are " + train.rows() + "x" + train.cols()
+                    + " but test images are " + test.rows() + "x" + test.cols());
+        }
+    }
+
+    /** Reads the four files of {@code dir} (see {@link MnistFiles}). */
+    public static MnistData load(Path dir) {
+        MnistFiles f = MnistFiles.locate(dir);
+        Path[] paths = {f.trainImages(), f.trainLabels(), f.testImages(), f.testLabels()};
+        return load(new FileOpener() {
+            @Override
+            public InputStream open(int which) throws IOException {
+                return Files.newInputStream(paths[which]);
+            }
+
+            @Override
+            public String name(int which) {
+                return paths[which].toString();
+            }
+        });
+    }
+
+    /** Opens the four files by index: 0 train images, 1 train labels, 2 test images, 3 test labels. */
+    public interface FileOpener {
+        InputStream open(int which) throws IOException;
+
+        String name(int which);
+    }
+
+    /** Reads the four files from any source, such as a Hadoop file system. */
+    public static MnistData load(FileOpener opener) {
+        MessageDigest digest = sha256();
+        try {
+            byte[][] raw = new byte[4][];
+            for (int i = 0; i < 4; i++) {
+                try (InputStream in = opener.open(i)) {
+                    raw[i] = in.readAllBytes();
+                }
+                digest.update(raw[i]);
+            }
+            byte[] trainLabels = IdxReader.readLabels(opener.name(1), new java.io.ByteArrayInputStream(raw[1]));
+            ImageSet train = IdxReader.readImages(opener.name(0), new java.io.ByteArrayInputStream(raw[0]), trainLabels);
+            byte[] testLabels = IdxReader.readLabels(opener.name(3), new java.io.ByteArrayInputStream(raw[3]));
+            ImageSet test = IdxReader.readImages(opener.name(2), new java.io.ByteArrayInputStream(raw[2]), testLabels);
+            return new MnistData(train, test, HexFormat.of().formatHex(digest.digest()));
+        } catch (IOException e) {
+            throw new IdxFormatException("cannot read data set: " + e.getMessage(), e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

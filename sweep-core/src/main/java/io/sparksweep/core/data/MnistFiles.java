@@ -1,0 +1,84 @@
+package io.sparksweep.core.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The four files of an MNIST-format data set in one folder, each raw or gzipped:
+ * {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte},
+ * {@code t10k-labels-idx1-ubyte}.
+ */
+public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Path testLabels) {
+
+    public static final List<String> BASE_NAMES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
+    /** Finds the four files in {@code dir}, or throws naming every one that is missing. */
+    public static MnistFiles locate(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IdxFormatException(dir + ": is not a folder (expected one holding " + String.join(", ", BASE_NAMES)
+                    + ", each raw or .gz" + debianHint(dir) + ")");
+        }
+        List<Path> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String base : BASE_NAMES) {
+            Path gz = dir.resolve(base + ".gz");
+            Path raw = dir.resolve(base);
+            if (Files.isRegularFile(gz)) {
+                found.add(gz);
+            } else if (Files.isRegularFile(raw)) {
+                found.add(raw);
+            } else {
+                missing.add(base + "[.gz]");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IdxFormatException(dir + ": lacks " + String.join(", ", missing) + debianHint(dir));
+        }
+        return new MnistFiles(found.get(0), found.get(1), found.get(2), found.get(3));
+    }
+
+    /**
+     * Checks all four files without keeping them: magic numbers, full lengths, and that image and
+     * label counts agree. Returns one message per problem (empty when the set is usable).
+     */
+    public static List<String> check(Path dir) {
+        MnistFiles files;
+        try {
+            files = locate(dir);
+        } catch (IdxFormatException e) {
+            return List.of(e.getMessage());
+        }
+        List<String> problems = new ArrayList<>();
+        IdxReader.Header[] h = new IdxReader.Header[4];
+        Path[] paths = {files.trainImages, files.trainLabels, files.testImages, files.testLabels};
+        int[] magic = {IdxReader.IMAGES_MAGIC, IdxReader.LABELS_MAGIC, IdxReader.IMAGES_MAGIC, IdxReader.LABELS_MAGIC};
+        for (int i = 0; i < 4; i++) {
+            try {
+                h[i] = IdxReader.inspect(paths[i]);
+                if (h[i].magic() != magic[i]) {
+                    problems.add(paths[i] + ": magic number 0x" + String.format("%08x", h[i].magic()) + " where 0x"
+                            + String.format("%08x", magic[i]) + " (" + (magic[i] == IdxReader.IMAGES_MAGIC ? "images" : "labels") + ") belongs");
+                    h[i] = null;
+                }
+            } catch (IdxFormatException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        for (int i = 0; i < 4; i += 2) {
+            if (h[i] != null && h[i + 1] != null && h[i].count() != h[i + 1].count()) {
+                problems.add(paths[i] + ": holds " + h[i].count() + " images but " + paths[i + 1].getFileName()
+                        + " holds " + h[i + 1].count() + " labels");
+            }
+        }
+        return problems;
+    }
+
+    private static String debianHint(Path dir) {
+        return dir.toString().startsWith("/usr/share/datasets/")
+                ? "; on Debian: apt-get install dataset-" + dir.getFileName()
+                : "";
+    }
+}

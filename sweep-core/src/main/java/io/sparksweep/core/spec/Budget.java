@@ -1,0 +1,29 @@
+package io.sparksweep.core.spec;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits on a whole sweep.
+ *
+ * @param maxTrials   at most this many trials are planned (0: no limit)
+ * @param maxWallTime no new trial starts after this much time (zero: no limit)
+ */
+public record Budget(int maxTrials, Duration maxWallTime) {
+
+    public static final Budget UNLIMITED = new Budget(0, Duration.ZERO);
+
+    public Budget {
+        Objects.requireNonNull(maxWallTime, "maxWallTime");
+        if (maxTrials < 0) {
+            throw new IllegalArgumentException("maxTrials must be >= 0, found " + maxTrials);
+        }
+        if (maxWallTime.isNegative()) {
+            throw new IllegalArgumentException("maxWallTime must not be negative, found " + maxWallTime);
+        }
+    }
+
+    public boolean limitsWallTime() {
+        return !maxWallTime.isZero();
+    }
+}

@@ -1,0 +1,37 @@
+package io.sparksweep.core.spec;
+
+import java.util.Objects;
+
+/**
+ * Which MNIST-format data set a sweep trains on, and how it is split and scaled.
+ *
+ * @param name            {@code fashion-mnist}, {@code mnist}, or any name for another MNIST-format IDX set
+ * @param location        a folder with {@code train-images-idx3-ubyte[.gz]} and its three siblings
+ * @param validationSplit the share of the training set held out for validation, in (0, 1); seeded by the sweep
+ * @param normalization   how pixels are scaled
+ * @param trainLimit      use only the first N training images (0: all); for quick sweeps on a slice
+ * @param testLimit       use only the first N test images (0: all)
+ */
+public record DatasetSpec(String name, String location, double validationSplit, Normalization normalization,
+                          int trainLimit, int testLimit) implements java.io.Serializable {
+
+    public static final String DEFAULT_LOCATION = "/usr/share/datasets/fashion-mnist";
+
+    public DatasetSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(normalization, "normalization");
+        if (!(validationSplit > 0 && validationSplit < 1)) {
+            throw new IllegalArgumentException("validationSplit must be in (0, 1), found " + validationSplit);
+        }
+        if (trainLimit < 0 || testLimit < 0) {
+            throw new IllegalArgumentException("limits must be >= 0, found " + trainLimit + " and " + testLimit);
+        }
+    }
+
+    /** A stable text form, part of every trial's id. */
+    public String canonical() {
+        return name + "@" + location + ";val=" + validationSplit + ";norm=" + normalization.key()
+                + ";train=" + trainLimit + ";test=" + testLimit;
+    }
+}

@@ -1,0 +1,36 @@
+package io.sparksweep.core.train;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Accuracy and mean cross-entropy of a network over a whole split, in large batches of views (no copies). */
+final class Evaluator {
+
+    record Score(double accuracy, double loss) {
+    }
+
+    private Evaluator() {
+    }
+
+    static Score evaluate(MultiLayerNetwork net, INDArray x, INDArray y, int[] labels, int batchSize) {
+        long n = x.rows();
+        long correct = 0;
+        double lossSum = 0;
+        for (long start = 0; start < n; start += batchSize) {
+            long end = Math.min(n, start + batchSize);
+            INDArray out = net.output(x.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()), false);
+            INDArray yb = y.get(NDArrayIndex.interval(start, end), NDArrayIndex.all());
+            long[] predicted = out.argMax(1).toLongVector();
+            for (int i = 0; i < predicted.length; i++) {
+                if (predicted[i] == labels[(int) start + i]) {
+                    correct++;
+                }
+            }
+            INDArray pTrue = out.mul(yb).sum(1);
+            lossSum -= Transforms.log(Transforms.max(pTrue, 1e-12, false), false).sumNumber().doubleValue();
+        }
+        return new Score(correct / (double) n, lossSum / n);
+    }
+}

@@ -1,0 +1,142 @@
+package io.sparksweep.core.train;
+
+import io.sparksweep.core.model.NetworkFactory;
+import io.sparksweep.core.plan.TrialSpec;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Trains one planned trial: builds its network ({@link NetworkFactory}), runs the planned epochs over
+ * the shared {@link PreparedData}, evaluates validation and test accuracy after each, and returns a
+ * frozen {@link TrialResult} (the leaderboard row's content). Nothing escapes: a trial that throws is
+ * a FAILED result with the error text, one whose loss turns NaN or infinite is DIVERGED at once.
+ */
+public final class TrialRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
+    private static final int MAX_ERROR_CHARS = 4000;
+
+    private final Clock clock;
+
+    public TrialRunner(Clock clock) {
+        this.clock = clock;
+    }
+
+    public TrialResult run(TrialSpec trial, PreparedData data) {
+        return run(trial, data, TrialControl.RUN_TO_END, null, net -> { });
+    }
+
+    /**
+     * @param control    asked after every epoch whether to go on
+     * @param resumeFrom a checkpoint of this trial to continue from, or null to start afresh
+     * @param onTrained  receives the trained network of a COMPLETED or STOPPED trial (to keep it)
+     */
+    public TrialResult run(TrialSpec trial, PreparedData data, TrialControl control, Checkpoint resumeFrom,
+                           Consumer<MultiLayerNetwork> onTrained) {
+        Instant started = clock.instant();
+        List<EpochMetrics> history = new ArrayList<>(resumeFrom == null ? List.of() : resumeFrom.history());
+        try {
+            if (resumeFrom != null && !resumeFrom.trialId().equals(trial.trialId())) {
+                throw new IllegalArgumentException("checkpoint of trial " + resumeFrom.trialId() + " cannot resume trial " + trial.trialId());
+            }
+            Nd4j.getRandom().setSeed(trial.seed());
+            MultiLayerNetwork net = resumeFrom == null
+                    ? NetworkFactory.build(trial.params(), trial.training().schedule(), trial.seed())
+                    : resumeFrom.restore();
+            net.setEpochCount(history.size());
+            TrialStatus status = TrialStatus.COMPLETED;
+            for (int epoch = history.size(); epoch < trial.training().epochs(); epoch++) {
+                EpochMetrics m = trainEpoch(trial, data, net, epoch);
+                if (m == null) {
+                    return result(trial, TrialStatus.DIVERGED, "training loss became NaN or infinite in epoch " + (epoch + 1)
+                            + " (learning rate " + trial.training().schedule().rateAt(trial.params().learningRate(), epoch) + ")",
+                            history, started);
+                }
+                history.add(m);
+                LOG.debug("trial {} epoch {}: loss {} val {} test {} ({} samples/s)", trial.trialId(), m.epoch(),
+                        m.trainLoss(), m.valAccuracy(), m.testAccuracy(), m.samplesPerSecond());
+                List<EpochMetrics> soFar = List.copyOf(history);
+                if (control.afterEpoch(trial, m, () -> Checkpoint.of(trial.trialId(), net, soFar)) == TrialControl.Decision.STOP
+                        && epoch + 1 < trial.training().epochs()) {
+                    status = TrialStatus.STOPPED;
+                    break;
+                }
+            }
+            onTrained.accept(net);
+            return result(trial, status, null, history, started);
+        } catch (Exception | OutOfMemoryError | LinkageError | StackOverflowError e) {
+            LOG.warn("trial {} failed: {}", trial.trialId(), e.toString());
+            return result(trial, TrialStatus.FAILED, describe(e), history, started);
+        }
+    }
+
+    /** One epoch of training and evaluation, or null when the loss stopped being finite. */
+    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, int epoch) {
+        int n = data.trainSize();
+        int batch = trial.params().batchSize();
+        int[] order = PreparedData.permutation(n, new Random(trial.seed() + epoch * 0x9E3779B97F4A7C15L));
+        double lossSum = 0;
+        long t0 = System.nanoTime();
+        for (int start = 0; start < n; start += batch) {
+            int[] rows = Arrays.copyOfRange(order, start, Math.min(n, start + batch));
+            INDArray x = Nd4j.pullRows(data.trainX(), 1, rows);
+            INDArray y = Nd4j.pullRows(data.trainY(), 1, rows);
+            net.fit(new DataSet(x, y));
+            double loss = net.score();
+            if (!Double.isFinite(loss)) {
+                return null;
+            }
+            lossSum += loss * rows.length;
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        net.incrementEpochCount();
+        int evalBatch = trial.training().evalBatchSize();
+        Evaluator.Score val = Evaluator.evaluate(net, data.valX(), data.valY(), data.valLabels(), evalBatch);
+        Evaluator.Score test = Evaluator.evaluate(net, data.testX(), data.testY(), data.testLabels(), evalBatch);
+        double lr = trial.training().schedule().rateAt(trial.params().learningRate(), epoch);
+        return new EpochMetrics(epoch + 1, lr, lossSum / n, val.accuracy(), val.loss(), test.accuracy(), test.loss(),
+                seconds, n / seconds);
+    }
+
+    private TrialResult result(TrialSpec trial, TrialStatus status, String error, List<EpochMetrics> history, Instant started) {
+        EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+        double seconds = history.stream().mapToDouble(EpochMetrics::trainSeconds).sum();
+        double samples = history.stream().mapToDouble(m -> m.samplesPerSecond() * m.trainSeconds()).sum();
+        RunEnvironment env;
+        try {
+            env = RunEnvironment.capture();
+        } catch (RuntimeException | LinkageError e) {
+            env = new RunEnvironment("unknown", ProcessHandle.current().pid(), Runtime.version().toString(), "unknown",
+                    "unavailable: " + e, "unknown", 0);
+        }
+        return new TrialResult(trial.trialId(), status, error, history,
+                last == null ? Double.NaN : last.valAccuracy(), last == null ? Double.NaN : last.valLoss(),
+                last == null ? Double.NaN : last.testAccuracy(), last == null ? Double.NaN : last.testLoss(),
+                seconds, seconds > 0 ? samples / seconds : Double.NaN, started, clock.instant(), trial.seed(), env);
+    }
+
+    /** The exception and its causes, one line each, short enough for a leaderboard cell. */
+    static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+            b.append("\ncaused by: ").append(c);
+        }
+        StackTraceElement[] frames = e.getStackTrace();
+        if (frames.length > 0) {
+            b.append("\nat ").append(frames[0]);
+        }
+        return b.length() > MAX_ERROR_CHARS ? b.substring(0, MAX_ERROR_CHARS) : b.toString();
+    }
+}
