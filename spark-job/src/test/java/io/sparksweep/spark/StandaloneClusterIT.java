@@ -1,0 +1,125 @@
+package io.sparksweep.spark;
+
+import io.sparksweep.core.data.SyntheticMnist;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The application jar submitted with SparkSubmit to a real standalone cluster on 127.0.0.1 (a Master
+ * and two Workers of one core each): the sweep spreads over both workers, and with one Worker killed
+ * (kill -9) while trials run it still ends with exactly one COMPLETED row per trial.
+ */
+class StandaloneClusterIT {
+
+    static final int TRIALS = 6;
+
+    @TempDir
+    static Path dir;
+    static Path sparkHome;
+    static Path appJar;
+    static Path sweepFile;
+    static SparkSession reader;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        sparkHome = Path.of(System.getProperty("sparksweep.sparkHome")).toAbsolutePath().normalize();
+        appJar = Path.of(System.getProperty("sparksweep.appJar")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(appJar), "build the application jar first (mvn package): " + appJar);
+        assertTrue(Files.isDirectory(sparkHome.resolve("jars")), "no Spark jars in " + sparkHome);
+        SyntheticMnist.write(dir.resolve("data"), 3000, 300, 3);
+        sweepFile = dir.resolve("cluster.yaml");
+        Files.writeString(sweepFile, """
+                name: cluster
+                seed: 11
+                dataset: {location: data, validation_split: 0.2}
+                training: {epochs: 6}
+                search:
+                  architecture: [{type: mlp, hidden: [256, 256]}]
+                  learning_rate: [0.05, 0.02, 0.01]
+                  batch_size: [16, 32]
+                """);
+        reader = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        reader.stop();
+    }
+
+    private static Process submit(StandaloneCluster cluster, Path out, Path log) throws IOException {
+        return cluster.submit(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
+                        "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+                        "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
+                        "--conf", "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"),
+                appJar, List.of("run", sweepFile.toString(), "--output", out.toString(), "--keep-models", "1"), log);
+    }
+
+    private static List<Row> rows(Path out) {
+        return new Leaderboard(out.toString(), reader.sparkContext().hadoopConfiguration()).table(reader).collectAsList();
+    }
+
+    private static long committed(Path out) {
+        Path sweepDir = out.resolve("leaderboard/sweep=cluster");
+        if (!Files.isDirectory(sweepDir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(sweepDir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("trial-")).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void sweepOnTwoWorkers_thenWithOneKilled_endsWithOneRowPerTrial() throws Exception {
+        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("cluster"), 2, 1, List.of(), Map.of())) {
+            Path out = dir.resolve("out-both");
+            Process driver = submit(cluster, out, dir.resolve("driver-both.log"));
+            assertTrue(driver.waitFor(6, TimeUnit.MINUTES), "driver did not finish");
+            assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver-both.log")));
+            List<Row> rows = rows(out);
+            assertEquals(TRIALS, rows.size());
+            assertEquals(TRIALS, rows.stream().map(r -> r.getAs("trial_id")).distinct().count());
+            assertTrue(rows.stream().allMatch(r -> "COMPLETED".equals(r.getAs("status"))), rows.toString());
+            long executors = rows.stream().map(r -> r.<String>getAs("executor_id")).distinct().count();
+            assertEquals(2, executors, "trials ran on " + executors + " executors: " + rows);
+
+            // Same sweep, new output: one Worker dies (kill -9) right after the first commit, while the
+            // other trial in flight runs on it.
+            Path out2 = dir.resolve("out-kill");
+            Path log = dir.resolve("driver-kill.log");
+            Process driver2 = submit(cluster, out2, log);
+            long until = System.currentTimeMillis() + 300_000;
+            while (committed(out2) == 0 && driver2.isAlive() && System.currentTimeMillis() < until) {
+                Thread.sleep(100);
+            }
+            assertTrue(committed(out2) > 0 && committed(out2) < TRIALS, "kill came too late: " + committed(out2) + " rows");
+            cluster.killWorker(1);
+            assertTrue(driver2.waitFor(6, TimeUnit.MINUTES), "driver did not finish after the worker was killed");
+            String driverLog = Files.readString(log);
+            assertEquals(0, driver2.exitValue(), driverLog);
+            assertTrue(driverLog.contains("Lost executor") || driverLog.contains("ExecutorLostFailure"),
+                    "the killed worker's executor was not running a task:\n" + driverLog);
+            List<Row> after = rows(out2);
+            assertEquals(TRIALS, after.size());
+            assertEquals(TRIALS, after.stream().map(r -> r.getAs("trial_id")).distinct().count());
+            assertTrue(after.stream().allMatch(r -> "COMPLETED".equals(r.getAs("status"))), after.toString());
+        }
+    }
+}
