@@ -46,9 +46,16 @@ public final class SweepJob {
      * @param keepModels  keep the model files of this many best trials
      * @param progress    where the progress line goes
      * @param live        rewrite one progress line (a terminal) instead of printing a line per trial
+     * @param devices     local mode: device addresses to lease to trials (empty: none on the CPU backend, every GPU on CUDA)
+     * @param trialsPerDevice local mode: trials sharing one device at most
      */
-    public record Options(String output, int parallelism, boolean rerunFailed, int keepModels, PrintStream progress, boolean live) {
+    public record Options(String output, int parallelism, boolean rerunFailed, int keepModels, PrintStream progress, boolean live,
+                          List<String> devices, int trialsPerDevice) {
         public Options {
+            devices = List.copyOf(devices);
+            if (trialsPerDevice < 1) {
+                throw new IllegalArgumentException("trialsPerDevice must be >= 1, found " + trialsPerDevice);
+            }
             if (parallelism < 0) {
                 throw new IllegalArgumentException("parallelism must be >= 0, found " + parallelism);
             }
@@ -93,7 +100,7 @@ public final class SweepJob {
                 .forEach(c -> keptModels.put(c.trialId(), c.objective()));
         ModelKeeper keeper = new ModelKeeper(leaderboard, sweep.name(), sweep.objective(), o.keepModels(), keptModels);
         Progress progress = new Progress(o.progress(), o.live(), clock, sweep.objective(), todo.size());
-        TrialTask task = new TrialTask(dataSha, taskCpus);
+        TrialTask task = new TrialTask(dataSha, taskCpus, o.devices(), o.trialsPerDevice());
         Instant deadline = sweep.budget().limitsWallTime() ? clock.instant().plus(sweep.budget().maxWallTime()) : null;
 
         AtomicInteger threadNo = new AtomicInteger();

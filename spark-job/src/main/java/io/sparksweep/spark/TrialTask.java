@@ -13,7 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,10 +31,29 @@ final class TrialTask implements Function<TrialSpec, TrialOutcome> {
 
     private final String dataSha256;
     private final int threads;
+    private final List<String> localDevices;
+    private final int trialsPerDevice;
 
-    TrialTask(String dataSha256, int threads) {
+    /**
+     * @param localDevices    device addresses that local mode leases to trials (empty: none, or every
+     *                        visible GPU on the CUDA backend); Spark's own GPU addresses take precedence
+     * @param trialsPerDevice how many trials share one leased device at most
+     */
+    TrialTask(String dataSha256, int threads, List<String> localDevices, int trialsPerDevice) {
         this.dataSha256 = dataSha256;
         this.threads = threads;
+        this.localDevices = List.copyOf(localDevices);
+        this.trialsPerDevice = trialsPerDevice;
+    }
+
+    /** Local mode's device pool: the listed devices, or every GPU the CUDA backend sees; none on the CPU without a list. */
+    private DevicePool localPool() {
+        List<String> devices = localDevices;
+        if (devices.isEmpty() && DeviceBinding.forBackend() instanceof DeviceBinding.Cuda) {
+            int n = Nd4j.getAffinityManager().getNumberOfDevices();
+            devices = java.util.stream.IntStream.range(0, n).mapToObj(String::valueOf).toList();
+        }
+        return devices.isEmpty() ? null : DevicePool.shared(devices, trialsPerDevice);
     }
 
     @Override
@@ -40,21 +62,33 @@ final class TrialTask implements Function<TrialSpec, TrialOutcome> {
         MDC.put("trial", trial.trialId());
         String executorId = SparkEnv.get() == null ? "unknown" : SparkEnv.get().executorId();
         Clock clock = Clock.systemUTC();
+        String address = DeviceBinding.sparkAddress();
+        DevicePool pool = address == null ? localPool() : null;
         try {
             ThreadBudget.apply(threads);
+            if (pool != null) {
+                address = pool.lease();
+            }
+            String device = DeviceBinding.forBackend().bind(address);
             PreparedData data;
             try {
                 data = ExecutorData.prepared(trial.dataset(), dataSha256, trial.sweepSeed());
             } catch (RuntimeException e) {
                 return new TrialOutcome(TrialResult.failedBeforeTraining(trial.trialId(), trial.seed(),
-                        "cannot load data set: " + e.getMessage(), clock.instant(), RunEnvironment.capture()), executorId, "cpu", null);
+                        "cannot load data set: " + e.getMessage(), clock.instant(), RunEnvironment.capture()), executorId, device, null);
             }
-            LOG.debug("trial {} starts on executor {}: {}", trial.trialId(), executorId, trial.params().label());
+            LOG.debug("trial {} starts on executor {} device {}: {}", trial.trialId(), executorId, device, trial.params().label());
             AtomicReference<byte[]> model = new AtomicReference<>();
             TrialResult result = new TrialRunner(clock).run(trial, data, TrialControl.RUN_TO_END, null,
                     net -> model.set(Checkpoint.modelBytes(net)));
-            return new TrialOutcome(result, executorId, "cpu", model.get());
+            return new TrialOutcome(result, executorId, device, model.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("trial " + trial.trialId() + " interrupted while waiting for a device", e);
         } finally {
+            if (pool != null && address != null) {
+                pool.release(address);
+            }
             MDC.remove("sweep");
             MDC.remove("trial");
         }

@@ -61,7 +61,7 @@ class LocalSweepTest {
     }
 
     static SweepJob.Options options(Path out, int keep) {
-        return new SweepJob.Options(out.toString(), 0, false, keep, new PrintStream(new ByteArrayOutputStream()), false);
+        return new SweepJob.Options(out.toString(), 0, false, keep, new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
     }
 
     @Test
@@ -147,6 +147,26 @@ class LocalSweepTest {
         assertEquals(2, lb.table(spark).count());
         assertEquals(2, lb.table(spark).select("trial_id").distinct().count());
         assertEquals(1, lb.table(spark).where("model_path IS NOT NULL").count());
+    }
+
+    /** Local mode schedules devices itself: one device, one trial on it at a time, even with two trials in flight. */
+    @Test
+    void run_localDevicePool_neverSharesADeviceBeyondItsLimit() {
+        Path out = dir.resolve("out-devices");
+        SweepSpec spec = sweep("devices", "  learning_rate: [0.1, 0.05, 0.02, 0.01]\n  architecture: [{type: mlp, hidden: [16]}]\n");
+        SweepJob.Options o = new SweepJob.Options(out.toString(), 2, false, 0, new PrintStream(new ByteArrayOutputStream()), false,
+                List.of("7"), 1);
+        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, o);
+        assertEquals(4, s.completed());
+        assertEquals(2, s.parallelism());
+        List<Row> rows = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark)
+                .orderBy("started_at").collectAsList();
+        assertTrue(rows.stream().allMatch(r -> "cpu (gpu:7 assigned)".equals(r.getAs("device"))), rows.toString());
+        for (int i = 1; i < rows.size(); i++) {
+            java.sql.Timestamp prevEnd = rows.get(i - 1).getAs("finished_at");
+            java.sql.Timestamp start = rows.get(i).getAs("started_at");
+            assertTrue(!start.before(prevEnd), "two trials on device 7 at once: " + rows.get(i - 1) + " / " + rows.get(i));
+        }
     }
 
     @Test

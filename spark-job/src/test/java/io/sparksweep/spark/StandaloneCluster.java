@@ -48,20 +48,20 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /**
-     * Starts a Master and {@code workers} Workers of {@code cores} cores each; {@code workerArgs} and
-     * {@code workerEnv} go to every Worker (resources, for example).
+     * Starts a Master and {@code workers} Workers of {@code cores} cores each; {@code workerArgs} gives
+     * Worker i its extra arguments (a {@code --properties-file} with its resources, for example).
      */
-    static StandaloneCluster start(Path sparkHome, Path dir, int workers, int cores, List<String> workerArgs,
-                                   Map<String, String> workerEnv) throws IOException, InterruptedException {
+    static StandaloneCluster start(Path sparkHome, Path dir, int workers, int cores,
+                                   java.util.function.IntFunction<List<String>> workerArgs) throws IOException, InterruptedException {
         StandaloneCluster c = new StandaloneCluster(sparkHome, dir);
         for (int i = 0; i < workers; i++) {
             Path work = Files.createDirectories(dir.resolve("worker-" + i));
             List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                     "--cores", String.valueOf(cores), "--memory", "3G", "--work-dir", work.toString(),
                     "--webui-port", String.valueOf(freePort())));
-            args.addAll(workerArgs);
+            args.addAll(workerArgs.apply(i));
             args.add(c.masterUrl());
-            c.workers.add(c.start("worker-" + i, args, workerEnv));
+            c.workers.add(c.start("worker-" + i, args, Map.of()));
         }
         c.awaitWorkers(workers);
         return c;

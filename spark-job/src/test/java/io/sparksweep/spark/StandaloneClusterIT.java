@@ -62,12 +62,65 @@ class StandaloneClusterIT {
         reader.stop();
     }
 
-    private static Process submit(StandaloneCluster cluster, Path out, Path log) throws IOException {
-        return cluster.submit(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
-                        "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
-                        "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
-                        "--conf", "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"),
-                appJar, List.of("run", sweepFile.toString(), "--output", out.toString(), "--keep-models", "1"), log);
+    private static Process submit(StandaloneCluster cluster, Path out, Path log, String... conf) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
+                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+                "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"));
+        for (String c : conf) {
+            args.addAll(List.of("--conf", c));
+        }
+        return cluster.submit(args, appJar, List.of("run", sweepFile.toString(), "--output", out.toString(), "--keep-models", "1"), log);
+    }
+
+    /**
+     * Each Worker advertises two GPUs through a discovery script (addresses 0,1 and 2,3: fake, on the
+     * CPU backend); each executor takes one and each trial half of one. Every row records the address
+     * Spark gave it, and no address ever holds more than two trials at once.
+     */
+    @Test
+    void gpuResources_halfAGpuPerTrial_neverMoreThanTwoTrialsPerAddress() throws Exception {
+        Path scripts = Files.createDirectories(dir.resolve("gpu-scripts"));
+        for (int w = 0; w < 2; w++) {
+            Path script = scripts.resolve("gpus-" + w + ".sh");
+            Files.writeString(script, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":[\"" + (2 * w) + "\",\"" + (2 * w + 1) + "\"]}'\n");
+            script.toFile().setExecutable(true);
+        }
+        // Workers started with plain java (not spark-class) read their settings from --properties-file.
+        for (int w = 0; w < 2; w++) {
+            Files.writeString(scripts.resolve("worker-" + w + ".conf"), "spark.worker.resource.gpu.amount 2\n"
+                    + "spark.worker.resource.gpu.discoveryScript " + scripts.resolve("gpus-" + w + ".sh") + "\n");
+        }
+        java.util.function.IntFunction<List<String>> args = w -> List.of("--properties-file", scripts.resolve("worker-" + w + ".conf").toString());
+        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("gpu-cluster"), 2, 2, args)) {
+            Path out = dir.resolve("out-gpu");
+            Path log = dir.resolve("driver-gpu.log");
+            Process driver = submit(cluster, out, log, "spark.executor.cores=2", "spark.executor.resource.gpu.amount=1",
+                    "spark.task.resource.gpu.amount=0.5");
+            if (!driver.waitFor(5, TimeUnit.MINUTES)) {
+                driver.destroyForcibly();
+                String text = Files.readString(log);
+                throw new AssertionError("driver did not finish; its log ends:\n" + text.substring(Math.max(0, text.length() - 4000)));
+            }
+            assertEquals(0, driver.exitValue(), Files.readString(log));
+            List<Row> rows = rows(out);
+            assertEquals(TRIALS, rows.size());
+            java.util.regex.Pattern assigned = java.util.regex.Pattern.compile("cpu \\(gpu:([0-3]) assigned\\)");
+            Map<String, List<Row>> byAddress = new java.util.HashMap<>();
+            for (Row r : rows) {
+                java.util.regex.Matcher m = assigned.matcher(r.<String>getAs("device"));
+                assertTrue(m.matches(), "no GPU address on " + r);
+                byAddress.computeIfAbsent(r.getAs("executor_id") + "/" + m.group(1), k -> new java.util.ArrayList<>()).add(r);
+            }
+            for (Map.Entry<String, List<Row>> e : byAddress.entrySet()) {
+                for (Row r : e.getValue()) {
+                    java.sql.Timestamp t = r.getAs("started_at");
+                    long overlapping = e.getValue().stream().filter(o -> !o.<java.sql.Timestamp>getAs("started_at").after(t)
+                            && o.<java.sql.Timestamp>getAs("finished_at").after(t)).count();
+                    assertTrue(overlapping <= 2, overlapping + " trials at once on " + e.getKey() + ": " + e.getValue());
+                }
+            }
+        }
     }
 
     private static List<Row> rows(Path out) {
@@ -88,7 +141,7 @@ class StandaloneClusterIT {
 
     @Test
     void sweepOnTwoWorkers_thenWithOneKilled_endsWithOneRowPerTrial() throws Exception {
-        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("cluster"), 2, 1, List.of(), Map.of())) {
+        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("cluster"), 2, 1, i -> List.of())) {
             Path out = dir.resolve("out-both");
             Process driver = submit(cluster, out, dir.resolve("driver-both.log"));
             assertTrue(driver.waitFor(6, TimeUnit.MINUTES), "driver did not finish");

@@ -48,6 +48,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Keep the DL4J model files of the best K trials (default: ${DEFAULT-VALUE}); 0 keeps none.")
     int keepModels;
 
+    @Option(names = "--devices", split = ",", paramLabel = "ADDR",
+            description = "Local mode: GPU addresses to lease to trials, e.g. 0,1 (default: every visible GPU on the CUDA backend, none on the CPU). "
+                    + "On a cluster Spark assigns GPUs (spark.task.resource.gpu.amount).")
+    java.util.List<String> devices = new java.util.ArrayList<>();
+
+    @Option(names = "--trials-per-device", paramLabel = "N", defaultValue = "1",
+            description = "Local mode: trials sharing one device at once (default: ${DEFAULT-VALUE}).")
+    int trialsPerDevice;
+
     @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "Trials to list at the end (default: ${DEFAULT-VALUE}).")
     int top;
 
@@ -64,8 +73,9 @@ final class RunCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return SparkSweepCli.INVALID_INPUT;
         }
-        if (parallelism < 0 || keepModels < 0) {
-            err.println("sparksweep: --parallelism and --keep-models must be >= 0, found " + parallelism + " and " + keepModels);
+        if (parallelism < 0 || keepModels < 0 || trialsPerDevice < 1) {
+            err.println("sparksweep: --parallelism and --keep-models must be >= 0 and --trials-per-device >= 1, found "
+                    + parallelism + ", " + keepModels + " and " + trialsPerDevice);
             return SparkSweepCli.INVALID_INPUT;
         }
         err.println("sparksweep: sweep " + sweep.name() + " from " + file + ", output " + Path.of(output.output).toAbsolutePath());
@@ -74,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             boolean live = System.console() != null;
             SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(sweep,
-                    new SweepJob.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live));
+                    new SweepJob.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live, devices, trialsPerDevice));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "sweep %s: %d planned, %d already done, %d run (%d completed, %d failed or diverged) in %.1f s, %d at a time%n",
                     s.sweep(), s.planned(), s.skipped(), s.ran(), s.completed(), s.failed(), s.wallSeconds(), s.parallelism());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sparksweep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Hyperparameter sweeps of Deeplearning4j models on Apache Spark, with a Parquet leaderboard.",
-        subcommands = {RunCommand.class, ValidateCommand.class, SqlCommand.class, TopCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, SqlCommand.class, TopCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  sparksweep run conf/sweeps/quickstart.yaml",
                 "  sparksweep validate conf/sweeps/tutorial.yaml",
