@@ -21,6 +21,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.sql.debug.maxToStringFields", "100");
         // One trial is one task: a lost executor retries it elsewhere, a bug fails it (a FAILED row) after that.
         conf.setIfMissing("spark.task.maxFailures", "3");
+        // Executors size their OpenMP pools at start; each task then sizes ND4J to spark.task.cpus (ThreadBudget).
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
         return conf;
     }
 

@@ -39,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (default: ND4J's own choice).")
+    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (default 0: ND4J's own choice).")
     int threads;
 
     @Option(names = "--train-images", defaultValue = "0",
@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "{\"engine\": \"sparksweep\", \"model\": \"%s\", \"epoch\": %d, \"batch_size\": %d, "
                             + "\"threads\": %d, \"train_images\": %d, \"train_seconds\": %.4f, \"samples_per_second\": %.1f, "
                             + "\"train_loss\": %.5f, \"test_accuracy\": %.4f, \"data_load_seconds\": %.3f, \"blas_core\": \"%s\"}%n",
-                    model, m.epoch(), batchSize, Nd4j.getEnvironment().maxThreads(), prepared.trainSize(), m.trainSeconds(),
+                    model, m.epoch(), batchSize, threads, prepared.trainSize(), m.trainSeconds(),
                     m.samplesPerSecond(), m.trainLoss(), m.testAccuracy(), dataSeconds, r.environment().blasCore());
         }
         return 0;
