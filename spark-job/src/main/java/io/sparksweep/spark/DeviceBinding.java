@@ -51,7 +51,21 @@ interface DeviceBinding {
             }
             int device = Integer.parseInt(address.trim());
             Nd4j.getAffinityManager().unsafeSetDevice(device);
-            return "gpu:" + device;
+            return "gpu:" + device + name(device);
+        }
+
+        /** The device's name from ND4J's environment information (" (NVIDIA H100 ...)"), or nothing. */
+        private static String name(int device) {
+            try {
+                Object devices = Nd4j.getExecutioner().getEnvironmentInformation().get("cuda.devicesInformation");
+                if (devices instanceof java.util.List<?> list && device < list.size()
+                        && list.get(device) instanceof java.util.Map<?, ?> info && info.get("cuda.deviceName") != null) {
+                    return " (" + info.get("cuda.deviceName") + ")";
+                }
+            } catch (RuntimeException e) {
+                // A name is a label only; the binding stands without it.
+            }
+            return "";
         }
     }
 }

@@ -2,7 +2,6 @@ package io.sparksweep.spark;
 
 import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.data.MnistFiles;
-import io.sparksweep.core.data.IdxFormatException;
 import io.sparksweep.core.spec.DatasetSpec;
 import io.sparksweep.core.train.PreparedData;
 import org.apache.hadoop.conf.Configuration;
@@ -64,20 +63,8 @@ public final class ExecutorData {
         try {
             FileSystem fs = dir.getFileSystem(new Configuration());
             List<Path> files = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
-            for (String base : MnistFiles.BASE_NAMES) {
-                Path gz = new Path(dir, base + ".gz");
-                Path raw = new Path(dir, base);
-                if (fs.exists(gz)) {
-                    files.add(gz);
-                } else if (fs.exists(raw)) {
-                    files.add(raw);
-                } else {
-                    missing.add(base + "[.gz]");
-                }
-            }
-            if (!missing.isEmpty()) {
-                throw new IdxFormatException(location + ": lacks " + String.join(", ", missing));
+            for (String name : MnistFiles.fileNames(location, name -> exists(fs, new Path(dir, name)))) {
+                files.add(new Path(dir, name));
             }
             MnistData data = MnistData.load(new MnistData.FileOpener() {
                 @Override
@@ -95,6 +82,14 @@ public final class ExecutorData {
             return data;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read data set at " + location, e);
+        }
+    }
+
+    private static boolean exists(FileSystem fs, Path p) {
+        try {
+            return fs.exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look at " + p, e);
         }
     }
 

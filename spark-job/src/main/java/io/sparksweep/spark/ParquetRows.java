@@ -56,47 +56,35 @@ final class ParquetRows {
     static void write(Configuration conf, Path target, List<Column> columns, List<String> partitionColumns,
                       List<List<Object>> rows) throws IOException {
         MessageType schema = schema(columns, partitionColumns);
-        FileSystem fs = target.getFileSystem(conf);
-        Path tmp = new Path(target.getParent(), "_tmp-" + UUID.randomUUID() + ".parquet");
         SimpleGroupFactory factory = new SimpleGroupFactory(schema);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(tmp).withConf(conf).withType(schema)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
-            for (List<Object> row : rows) {
-                Group g = factory.newGroup();
-                for (int i = 0; i < columns.size(); i++) {
-                    Column c = columns.get(i);
-                    Object v = row.get(i);
-                    if (v == null || partitionColumns.contains(c.name())) {
-                        continue;
-                    }
-                    switch (c.type()) {
-                        case STRING -> g.append(c.name(), v.toString());
-                        case INT -> g.append(c.name(), ((Number) v).intValue());
-                        case LONG -> g.append(c.name(), ((Number) v).longValue());
-                        case DOUBLE -> g.append(c.name(), ((Number) v).doubleValue());
-                        case TIMESTAMP -> g.append(c.name(), ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) v));
-                    }
+        List<Group> groups = new ArrayList<>();
+        for (List<Object> row : rows) {
+            Group g = factory.newGroup();
+            for (int i = 0; i < columns.size(); i++) {
+                Column c = columns.get(i);
+                Object v = row.get(i);
+                if (v == null || partitionColumns.contains(c.name())) {
+                    continue;
                 }
-                writer.write(g);
+                switch (c.type()) {
+                    case STRING -> g.append(c.name(), v.toString());
+                    case INT -> g.append(c.name(), ((Number) v).intValue());
+                    case LONG -> g.append(c.name(), ((Number) v).longValue());
+                    case DOUBLE -> g.append(c.name(), ((Number) v).doubleValue());
+                    case TIMESTAMP -> g.append(c.name(), ChronoUnit.MICROS.between(Instant.EPOCH, (Instant) v));
+                }
             }
+            groups.add(g);
         }
-        replace(fs, tmp, target);
+        replace(conf, target, schema, groups);
     }
 
     /** Rewrites one file with {@code column} set to {@code value} (null to clear it) in every row. */
     static void setColumn(Configuration conf, Path file, MessageType schema, String column, String value) throws IOException {
-        List<Group> rows = new ArrayList<>();
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-            for (Group g = reader.read(); g != null; g = reader.read()) {
-                rows.add(g);
-            }
-        }
-        FileSystem fs = file.getFileSystem(conf);
-        Path tmp = new Path(file.getParent(), "_tmp-" + UUID.randomUUID() + ".parquet");
         SimpleGroupFactory factory = new SimpleGroupFactory(schema);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(tmp).withConf(conf).withType(schema)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
-            for (Group old : rows) {
+        List<Group> updated = new ArrayList<>();
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+            for (Group old = reader.read(); old != null; old = reader.read()) {
                 Group g = factory.newGroup();
                 for (int f = 0; f < schema.getFieldCount(); f++) {
                     String name = schema.getFieldName(f);
@@ -114,13 +102,22 @@ final class ParquetRows {
                         }
                     }
                 }
+                updated.add(g);
+            }
+        }
+        replace(conf, file, schema, updated);
+    }
+
+    /** Writes {@code rows} under a hidden temporary name beside {@code target}, then renames it into place. */
+    private static void replace(Configuration conf, Path target, MessageType schema, List<Group> rows) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        Path tmp = new Path(target.getParent(), "_tmp-" + UUID.randomUUID() + ".parquet");
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(tmp).withConf(conf).withType(schema)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (Group g : rows) {
                 writer.write(g);
             }
         }
-        replace(fs, tmp, file);
-    }
-
-    private static void replace(FileSystem fs, Path tmp, Path target) throws IOException {
         // Local and HDFS renames do not overwrite: the old file goes first. A reader in that instant
         // misses the row; it never sees part of one.
         if (fs.exists(target) && !fs.delete(target, false)) {

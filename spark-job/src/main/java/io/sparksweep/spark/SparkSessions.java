@@ -24,6 +24,12 @@ public final class SparkSessions {
         // Executors size their OpenMP pools at start; each task then sizes ND4J to spark.task.cpus (ThreadBudget).
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
         conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        // The BLAS kernel family must be set before ND4J loads, so executors take the driver's (the
+        // launcher detects it); clusters of other CPUs set spark.executorEnv.OPENBLAS_CORETYPE themselves.
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        if (core != null && !core.isBlank()) {
+            conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", core);
+        }
         return conf;
     }
 

@@ -7,14 +7,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code spark.task.cpus}), so that several trials sharing an executor do not oversubscribe it.
  * The settings are process-wide; every task of a job asks for the same number.
  */
-final class ThreadBudget {
+public final class ThreadBudget {
 
     private static volatile int applied = -1;
 
     private ThreadBudget() {
     }
 
-    static void apply(int threads) {
+    public static void apply(int threads) {
         if (threads == applied) {
             return;
         }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +36,7 @@ class LauncherIT {
         launcher = Path.of(System.getProperty("sparksweep.root"), "sparksweep").toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(launcher), launcher + " is not executable");
         SyntheticMnist.write(dir.resolve("data"), 2000, 200, 9);
-        reader = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        reader = TestOutputs.reader();
     }
 
     @AfterAll
@@ -113,12 +111,12 @@ class LauncherIT {
         Path out = dir.resolve("out-killed");
         Process driver = start(dir.resolve("killed-1.log"), "run", file.toString(), "--output", out.toString(), "--parallelism", "1");
         long until = System.currentTimeMillis() + 240_000;
-        while (rowFiles(out) < 2 && driver.isAlive() && System.currentTimeMillis() < until) {
+        while (TestOutputs.committedRows(out, "killed") < 2 && driver.isAlive() && System.currentTimeMillis() < until) {
             Thread.sleep(100);
         }
         driver.destroyForcibly();
         driver.waitFor();
-        long before = rowFiles(out);
+        long before = TestOutputs.committedRows(out, "killed");
         assertTrue(before >= 2 && before < 5, "kill came too late: " + before + " rows\n" + Files.readString(dir.resolve("killed-1.log")));
         Map<String, Object> startedBefore = rows(out).stream().collect(Collectors.toMap(r -> r.getAs("trial_id"), r -> r.getAs("started_at")));
 
@@ -132,18 +130,6 @@ class LauncherIT {
             if (startedBefore.containsKey(r.<String>getAs("trial_id"))) {
                 assertEquals(startedBefore.get(r.<String>getAs("trial_id")), r.getAs("started_at"), "trial " + r.getAs("trial_id") + " ran twice");
             }
-        }
-    }
-
-    private static long rowFiles(Path out) {
-        Path d = out.resolve("leaderboard/sweep=killed");
-        if (!Files.isDirectory(d)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("trial-")).count();
-        } catch (IOException e) {
-            return 0;
         }
     }
 

@@ -185,5 +185,14 @@ class LocalSweepTest {
         assertNull(diverged.getAs("test_accuracy"));
         assertNull(diverged.getAs("model_path"));
         assertEquals(0, (int) diverged.getAs("epochs_run"));
+
+        // A rerun keeps the DIVERGED row; --rerun-failed runs that trial again (and only that one).
+        assertEquals(0, new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 3)).ran());
+        SweepJob.Options rerunFailed = new SweepJob.Options(out.toString(), 0, true, 3,
+                new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
+        SweepJob.Summary again = new SweepJob(spark, Clock.systemUTC()).run(spec, rerunFailed);
+        assertEquals(1, again.ran());
+        assertEquals(1, again.skipped());
+        assertEquals(2, lb.table(spark).count());
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,8 +52,7 @@ class StandaloneClusterIT {
                   learning_rate: [0.05, 0.02, 0.01]
                   batch_size: [16, 32]
                 """);
-        reader = SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        reader = TestOutputs.reader();
     }
 
     @AfterAll
@@ -127,18 +125,6 @@ class StandaloneClusterIT {
         return new Leaderboard(out.toString(), reader.sparkContext().hadoopConfiguration()).table(reader).collectAsList();
     }
 
-    private static long committed(Path out) {
-        Path sweepDir = out.resolve("leaderboard/sweep=cluster");
-        if (!Files.isDirectory(sweepDir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(sweepDir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("trial-")).count();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     @Test
     void sweepOnTwoWorkers_thenWithOneKilled_endsWithOneRowPerTrial() throws Exception {
         try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("cluster"), 2, 1, i -> List.of())) {
@@ -159,10 +145,11 @@ class StandaloneClusterIT {
             Path log = dir.resolve("driver-kill.log");
             Process driver2 = submit(cluster, out2, log);
             long until = System.currentTimeMillis() + 300_000;
-            while (committed(out2) == 0 && driver2.isAlive() && System.currentTimeMillis() < until) {
+            while (TestOutputs.committedRows(out2, "cluster") == 0 && driver2.isAlive() && System.currentTimeMillis() < until) {
                 Thread.sleep(100);
             }
-            assertTrue(committed(out2) > 0 && committed(out2) < TRIALS, "kill came too late: " + committed(out2) + " rows");
+            long committed = TestOutputs.committedRows(out2, "cluster");
+            assertTrue(committed > 0 && committed < TRIALS, "kill came too late: " + committed + " rows");
             cluster.killWorker(1);
             assertTrue(driver2.waitFor(6, TimeUnit.MINUTES), "driver did not finish after the worker was killed");
             String driverLog = Files.readString(log);

@@ -9,7 +9,7 @@ import io.sparksweep.core.train.EpochMetrics;
 import io.sparksweep.core.train.PreparedData;
 import io.sparksweep.core.train.TrialResult;
 import io.sparksweep.core.train.TrialRunner;
-import org.nd4j.linalg.factory.Nd4j;
+import io.sparksweep.spark.ThreadBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,9 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (threads > 0) {
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
+            ThreadBudget.apply(threads);
         }
         // A validation split of one image keeps (almost) the whole training set for training, as the tutorial does.
         int trainCount = trainImages > 0 ? trainImages + 1 : 60_001;

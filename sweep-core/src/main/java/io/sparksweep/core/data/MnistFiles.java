@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The four files of an MNIST-format data set in one folder, each raw or gzipped:
@@ -21,23 +22,33 @@ public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Pa
             throw new IdxFormatException(dir + ": is not a folder (expected one holding " + String.join(", ", BASE_NAMES)
                     + ", each raw or .gz" + debianHint(dir) + ")");
         }
-        List<Path> found = new ArrayList<>();
+        List<String> names = fileNames(dir.toString(), name -> Files.isRegularFile(dir.resolve(name)));
+        return new MnistFiles(dir.resolve(names.get(0)), dir.resolve(names.get(1)), dir.resolve(names.get(2)), dir.resolve(names.get(3)));
+    }
+
+    /**
+     * The names of the four files in a folder of any file system, each {@code BASE.gz} or else {@code BASE},
+     * in {@link #BASE_NAMES} order; throws naming every one that is missing.
+     *
+     * @param dir    the folder, for the message
+     * @param exists whether a file of that name is in the folder
+     */
+    public static List<String> fileNames(String dir, Predicate<String> exists) {
+        List<String> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String base : BASE_NAMES) {
-            Path gz = dir.resolve(base + ".gz");
-            Path raw = dir.resolve(base);
-            if (Files.isRegularFile(gz)) {
-                found.add(gz);
-            } else if (Files.isRegularFile(raw)) {
-                found.add(raw);
+            if (exists.test(base + ".gz")) {
+                found.add(base + ".gz");
+            } else if (exists.test(base)) {
+                found.add(base);
             } else {
                 missing.add(base + "[.gz]");
             }
         }
         if (!missing.isEmpty()) {
-            throw new IdxFormatException(dir + ": lacks " + String.join(", ", missing) + debianHint(dir));
+            throw new IdxFormatException(dir + ": lacks " + String.join(", ", missing) + debianHint(Path.of(dir)));
         }
-        return new MnistFiles(found.get(0), found.get(1), found.get(2), found.get(3));
+        return found;
     }
 
     /**
