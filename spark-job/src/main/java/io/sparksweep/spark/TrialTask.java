@@ -9,11 +9,10 @@ import io.sparksweep.core.train.TrialResult;
 import io.sparksweep.core.train.TrialRunner;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.Function;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.time.Clock;
 import java.util.List;
@@ -47,9 +46,9 @@ final class TrialTask implements Function<TrialSpec, TrialOutcome> {
     }
 
     /** Local mode's device pool: the listed devices, or every GPU the CUDA backend sees; none on the CPU without a list. */
-    private DevicePool localPool() {
+    private DevicePool localPool(DeviceBinding binding) {
         List<String> devices = localDevices;
-        if (devices.isEmpty() && DeviceBinding.forBackend() instanceof DeviceBinding.Cuda) {
+        if (devices.isEmpty() && binding instanceof DeviceBinding.Cuda) {
             int n = Nd4j.getAffinityManager().getNumberOfDevices();
             devices = java.util.stream.IntStream.range(0, n).mapToObj(String::valueOf).toList();
         }
@@ -62,14 +61,15 @@ final class TrialTask implements Function<TrialSpec, TrialOutcome> {
         MDC.put("trial", trial.trialId());
         String executorId = SparkEnv.get() == null ? "unknown" : SparkEnv.get().executorId();
         Clock clock = Clock.systemUTC();
+        DeviceBinding binding = DeviceBinding.forBackend();
         String address = DeviceBinding.sparkAddress();
-        DevicePool pool = address == null ? localPool() : null;
+        DevicePool pool = address == null ? localPool(binding) : null;
         try {
             ThreadBudget.apply(threads);
             if (pool != null) {
                 address = pool.lease();
             }
-            String device = DeviceBinding.forBackend().bind(address);
+            String device = binding.bind(address);
             PreparedData data;
             try {
                 data = ExecutorData.prepared(trial.dataset(), dataSha256, trial.sweepSeed());
