@@ -19,8 +19,9 @@ p.add_argument("--runs", type=int, default=3)
 args = p.parse_args()
 launcher = os.path.join(args.root, "sparksweep")
 
-# Networks and how much of an epoch each is timed over (the same images for both engines).
-MODELS = [("mlp", 0), ("deep_mlp", 19200), ("cnn", 6400)]
+# Networks, how much of an epoch each is timed over (the same images for both engines) and epochs: the
+# MLP's second full epoch is the one timed (warm, as in a sweep's long-lived executors).
+MODELS = [("mlp", 0, 2), ("deep_mlp", 19200, 1), ("cnn", 6400, 1)]
 THREADS = [1, 2]
 
 
@@ -29,30 +30,50 @@ def json_lines(text):
 
 
 def run(cmd, env=None):
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        sys.exit("bench: %s failed (%d):\n%s%s" % (" ".join(cmd), out.returncode, out.stdout[-3000:], out.stderr[-3000:]))
-    return out.stdout
+    """Runs cmd to completion; returns its stdout and its peak resident memory in MB."""
+    with tempfile.TemporaryFile() as err:
+        pr = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env, text=True)
+        out = pr.stdout.read()
+        _, status, usage = os.wait4(pr.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            sys.exit("bench: %s failed (%d):\n%s%s" % (" ".join(cmd), code, out[-3000:], err.read().decode()[-3000:]))
+    return out, usage.ru_maxrss / 1024.0
+
+
+def core_type():
+    """The OpenBLAS kernel family the launcher picks for this CPU; PyTorch's OpenBLAS gets the same."""
+    flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split()
+    return "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else ""
+
+
+def torch_env():
+    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+    if core_type():
+        env["OPENBLAS_CORETYPE"] = core_type()
+    return env
 
 
 def stats(xs):
     return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "n": len(xs)}
 
 
-def sparksweep_trial(model, images, threads):
-    cmd = [launcher, "bench", "--model", model, "--threads", str(threads)]
+def sparksweep_trial(model, images, threads, epochs):
+    cmd = [launcher, "bench", "--model", model, "--threads", str(threads), "--epochs", str(epochs)]
     if images:
         cmd += ["--train-images", str(images)]
-    return json_lines(run(cmd))[-1]
+    out, rss = run(cmd)
+    return dict(json_lines(out)[-1], rss_mb=rss)
 
 
-def torch_trial(model, images, threads):
-    cmd = ["/usr/bin/python3", args.anchor, "--model", model, "--epochs", "1", "--threads", str(threads)]
+def torch_trial(model, images, threads, epochs):
+    cmd = ["/usr/bin/python3", args.anchor, "--model", model, "--epochs", str(epochs), "--threads", str(threads)]
     if images:
         cmd += ["--max-batches", str(images // 64)]
-    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
-    lines = json_lines(run(cmd, env))
-    return [l for l in lines if "epoch" in l and "train_seconds" in l][-1], lines[0].get("blas", {})
+    out, rss = run(cmd, torch_env())
+    lines = json_lines(out)
+    return dict([l for l in lines if "epoch" in l and "train_seconds" in l][-1], rss_mb=rss), lines[0].get("blas", {})
 
 
 SWEEP = """name: bench-sweep
@@ -72,18 +93,19 @@ def sparksweep_sweep():
     with open(sweep, "w") as f:
         f.write(SWEEP)
     t0 = time.perf_counter()
-    out = run([launcher, "run", sweep, "--output", os.path.join(d, "out"), "--keep-models", "0"])
+    out, rss = run([launcher, "run", sweep, "--output", os.path.join(d, "out"), "--keep-models", "0"])
     wall = time.perf_counter() - t0
     inner = float(re.search(r"in ([0-9.]+) s, (\d+) at a time", out).group(1))
     shutil.rmtree(d)
-    return wall, inner
+    return wall, inner, rss
 
 
 def torch_sweep():
     """The same 4 trials as a PyTorch user runs them here: 2 processes at a time, 1 thread each."""
-    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+    env = torch_env()
     t0 = time.perf_counter()
     procs = []
+    peak = 0.0
     pending = [0.1, 0.05, 0.02, 0.01]
     while pending or procs:
         while pending and len(procs) < 2:
@@ -92,41 +114,50 @@ def torch_sweep():
                                            "--threads", "1", "--lr", str(lr)], stdout=subprocess.DEVNULL, env=env))
         time.sleep(0.05)
         for pr in list(procs):
-            if pr.poll() is not None:
-                if pr.returncode != 0:
+            pid, status, usage = os.wait4(pr.pid, os.WNOHANG)
+            if pid:
+                if os.waitstatus_to_exitcode(status) != 0:
                     sys.exit("bench: a PyTorch trial failed")
+                peak = max(peak, usage.ru_maxrss / 1024.0)
                 procs.remove(pr)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, peak
 
 
 machine = {
     "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
     "cores": os.cpu_count(),
-    "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "unset"),
+    "OPENBLAS_CORETYPE": core_type() or "unset",
     "date": time.strftime("%Y-%m-%d"),
 }
 results = {"machine": machine, "trials": [], "sweep": {}}
 print("machine: %(cpu)s, %(cores)d cores, OPENBLAS_CORETYPE=%(OPENBLAS_CORETYPE)s, %(date)s" % machine, flush=True)
 
-for model, images in MODELS:
+for model, images, epochs in MODELS:
     for threads in THREADS:
-        row = {"model": model, "threads": threads, "train_images": images or 60000}
-        ss = [sparksweep_trial(model, images, threads) for _ in range(args.runs)]
+        row = {"model": model, "threads": threads, "train_images": images or 60000, "epoch_timed": epochs}
+        ss = [sparksweep_trial(model, images, threads, epochs) for _ in range(args.runs)]
         row["sparksweep_sps"] = stats([x["samples_per_second"] for x in ss])
+        row["sparksweep_seconds"] = stats([x["train_seconds"] for x in ss])
         row["sparksweep_acc"] = stats([x["test_accuracy"] for x in ss])
+        row["sparksweep_rss_mb"] = stats([x["rss_mb"] for x in ss])
         if args.torch:
-            tt = [torch_trial(model, images, threads) for _ in range(args.runs)]
+            tt = [torch_trial(model, images, threads, epochs) for _ in range(args.runs)]
             row["torch_sps"] = stats([x[0]["samples_per_second"] for x in tt])
+            row["torch_seconds"] = stats([x[0]["train_seconds"] for x in tt])
             row["torch_acc"] = stats([x[0]["test_accuracy"] for x in tt])
+            row["torch_rss_mb"] = stats([x[0]["rss_mb"] for x in tt])
             row["torch_blas"] = tt[0][1].get("openblas_core", "?") + " " + " ".join(tt[0][1].get("libs", []))
         results["trials"].append(row)
         print(json.dumps(row), flush=True)
 
 sw = [sparksweep_sweep() for _ in range(args.runs)]
-results["sweep"]["sparksweep_wall"] = stats([w for w, _ in sw])
-results["sweep"]["sparksweep_inner"] = stats([i for _, i in sw])
+results["sweep"]["sparksweep_wall"] = stats([w for w, _, _ in sw])
+results["sweep"]["sparksweep_inner"] = stats([i for _, i, _ in sw])
+results["sweep"]["sparksweep_rss_mb"] = stats([r for _, _, r in sw])
 if args.torch:
-    results["sweep"]["torch_wall"] = stats([torch_sweep() for _ in range(args.runs)])
+    tw = [torch_sweep() for _ in range(args.runs)]
+    results["sweep"]["torch_wall"] = stats([w for w, _ in tw])
+    results["sweep"]["torch_rss_mb_per_process"] = stats([r for _, r in tw])
 print(json.dumps(results["sweep"]), flush=True)
 
 with open(os.path.join(args.root, "bench", "results.json"), "w") as f:
@@ -138,23 +169,30 @@ def fmt(s, digits=0):
 
 
 print("\nTraining samples/s, batch 64, SGD lr 0.01 momentum 0.9: median (min-max) of %d runs" % args.runs)
-print("| network | threads | images timed | sparksweep | PyTorch | ratio | sparksweep test acc | PyTorch test acc |")
-print("|---|---|---|---|---|---|---|---|")
+print("sparksweep: ./sparksweep bench (ND4J threads as listed, OPENBLAS_CORETYPE=%s); PyTorch: %s --threads N"
+      " (torch threads, OMP_WAIT_POLICY=PASSIVE, same core type, BLAS: %s)" % (
+          machine["OPENBLAS_CORETYPE"], os.path.basename(args.anchor),
+          results["trials"][0].get("torch_blas", "-") if results["trials"] else "-"))
+print("| network | threads | images timed (epoch) | sparksweep samples/s | PyTorch samples/s | ratio | train s, sparksweep / PyTorch"
+      " | test acc, sparksweep / PyTorch | peak RSS MB, sparksweep / PyTorch |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in results["trials"]:
     t = r.get("torch_sps")
-    print("| %s | %d | %d | %s | %s | %s | %.4f | %s |" % (
-        r["model"], r["threads"], r["train_images"], fmt(r["sparksweep_sps"]), fmt(t) if t else "skipped",
-        "%.2f" % (r["sparksweep_sps"]["median"] / t["median"]) if t else "-", r["sparksweep_acc"]["median"],
-        "%.4f" % r["torch_acc"]["median"] if t else "-"))
+    print("| %s | %d | %d (%d) | %s | %s | %s | %.1f / %s | %.4f / %s | %.0f / %s |" % (
+        r["model"], r["threads"], r["train_images"], r["epoch_timed"], fmt(r["sparksweep_sps"]), fmt(t) if t else "skipped",
+        "%.2f" % (r["sparksweep_sps"]["median"] / t["median"]) if t else "-",
+        r["sparksweep_seconds"]["median"], "%.1f" % r["torch_seconds"]["median"] if t else "-",
+        r["sparksweep_acc"]["median"], "%.4f" % r["torch_acc"]["median"] if t else "-",
+        r["sparksweep_rss_mb"]["median"], "%.0f" % r["torch_rss_mb"]["median"] if t else "-"))
 s = results["sweep"]
 print("\n4-trial MLP sweep (1 epoch each), wall seconds: median (min-max)")
-print("| engine | setting | wall s | trials/hour |")
-print("|---|---|---|---|")
-print("| sparksweep | ./sparksweep run, local[*] on %d cores, 1 thread per trial (JVM start included) | %s | %.0f |" % (
-    machine["cores"], fmt(s["sparksweep_wall"], 1), 4 * 3600 / s["sparksweep_wall"]["median"]))
-print("| sparksweep | the same, sweep only (from its summary line) | %s | %.0f |" % (
+print("| engine | setting | wall s | trials/hour | peak RSS MB |")
+print("|---|---|---|---|---|")
+print("| sparksweep | ./sparksweep run, local[*] on %d cores, 1 thread per trial (JVM start included) | %s | %.0f | %.0f (one JVM) |" % (
+    machine["cores"], fmt(s["sparksweep_wall"], 1), 4 * 3600 / s["sparksweep_wall"]["median"], s["sparksweep_rss_mb"]["median"]))
+print("| sparksweep | the same, sweep only (from its summary line) | %s | %.0f | |" % (
     fmt(s["sparksweep_inner"], 1), 4 * 3600 / s["sparksweep_inner"]["median"]))
 if "torch_wall" in s:
-    print("| PyTorch | 2 processes at a time, 1 thread each | %s | %.0f |" % (
-        fmt(s["torch_wall"], 1), 4 * 3600 / s["torch_wall"]["median"]))
+    print("| PyTorch | 2 processes at a time, 1 thread each | %s | %.0f | %.0f per process |" % (
+        fmt(s["torch_wall"], 1), 4 * 3600 / s["torch_wall"]["median"], s["torch_rss_mb_per_process"]["median"]))
     print("\nsweep throughput ratio sparksweep / PyTorch: %.2f" % (s["torch_wall"]["median"] / s["sparksweep_wall"]["median"]))

@@ -8,6 +8,12 @@ import java.util.Map;
 /** Spark sessions with the settings the engine needs, for the launcher, spark-submit and tests. */
 public final class SparkSessions {
 
+    /** glibc settings for executors, the same as the launcher's. */
+    static final Map<String, String> NATIVE_ENV = Map.of(
+            "MALLOC_MMAP_THRESHOLD_", "33554432",
+            "MALLOC_TRIM_THRESHOLD_", "268435456",
+            "MALLOC_TOP_PAD_", "67108864");
+
     private SparkSessions() {
     }
 
@@ -30,6 +36,10 @@ public final class SparkSessions {
         if (core != null && !core.isBlank()) {
             conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", core);
         }
+        // Measured on the launcher (see ./sparksweep): glibc keeps freed memory for ND4J's next batch, and
+        // JavaCPP stops reading /proc/self/statm on every allocation; maxBytes still bounds ND4J's memory.
+        NATIVE_ENV.forEach((name, value) -> conf.setIfMissing("spark.executorEnv." + name, value));
+        conf.setIfMissing("spark.executor.defaultJavaOptions", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         return conf;
     }
 

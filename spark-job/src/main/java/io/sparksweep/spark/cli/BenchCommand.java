@@ -63,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
                 name: bench
                 seed: %d
                 dataset: {location: "%s", validation_split: %s, train_limit: %d}
-                training: {epochs: %d, eval_batch_size: 1000}
+                training: {epochs: %d, eval_batch_size: 256}
                 search: {architecture: [%s], optimizer: [{type: momentum, momentum: 0.9}], learning_rate: [0.01], batch_size: [%d]}
                 """, seed, data, 1.0 / trainCount, trainImages > 0 ? trainImages + 1 : 0, epochs, model, batchSize);
         SweepSpec spec = SweepFileParser.parse("bench.yaml", yaml.getBytes(StandardCharsets.UTF_8), Path.of("."));

@@ -159,7 +159,7 @@ public final class HeavyBallMomentum implements IUpdater {
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
             double lr = config.getLearningRate(iteration, epoch);
             velocity.muli(config.momentum).addi(gradient);
-            gradient.assign(velocity).muli(lr);
+            velocity.muli(lr, gradient);
         }
     }
 }

@@ -44,6 +44,7 @@ public final class NetworkFactory {
     }
 
     public static MultiLayerNetwork build(TrialParams p, LrSchedule schedule, long seed) {
+        LayerHelpers.allow();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(p, schedule, seed));
         net.init();
         return net;

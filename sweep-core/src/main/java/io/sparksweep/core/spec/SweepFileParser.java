@@ -136,7 +136,7 @@ public final class SweepFileParser {
     private static TrainingSpec training(FieldReader r) {
         r.rejectUnknownKeys(List.of("epochs", "lr_schedule", "eval_batch_size"));
         int epochs = (int) r.integer("epochs", 5, 1, 10_000);
-        int evalBatch = (int) r.integer("eval_batch_size", 1000, 1, 1 << 20);
+        int evalBatch = (int) r.integer("eval_batch_size", 256, 1, 1 << 20);
         LrSchedule schedule = new LrSchedule.Constant();
         if (r.has("lr_schedule")) {
             FieldReader s = r.child("lr_schedule");

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param epochs        full passes over the training split
  * @param schedule      how the learning rate changes between epochs
- * @param evalBatchSize batch size for validation and test evaluation (large batches are faster; results do not depend on it)
+ * @param evalBatchSize batch size for validation and test evaluation (speed only; results do not depend on it)
  */
 public record TrainingSpec(int epochs, LrSchedule schedule, int evalBatchSize) implements java.io.Serializable {
 

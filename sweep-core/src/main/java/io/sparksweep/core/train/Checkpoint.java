@@ -1,5 +1,6 @@
 package io.sparksweep.core.train;
 
+import io.sparksweep.core.model.LayerHelpers;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -47,6 +48,7 @@ public record Checkpoint(String trialId, int epochsDone, byte[] model, List<Epoc
     }
 
     MultiLayerNetwork restore() {
+        LayerHelpers.allow();
         try {
             return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
         } catch (IOException e) {

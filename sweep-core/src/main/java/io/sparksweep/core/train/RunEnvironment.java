@@ -1,5 +1,6 @@
 package io.sparksweep.core.train;
 
+import io.sparksweep.core.model.LayerHelpers;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -14,7 +15,8 @@ import java.util.Properties;
  * @param pid       that JVM's process id
  * @param java      Java runtime version
  * @param dl4j      Deeplearning4j version
- * @param backend   ND4J backend class, such as {@code CpuBackend}
+ * @param backend   ND4J backend class, such as {@code CpuBackend}, with {@code +onednn} when DL4J's oneDNN
+ *                  layer helpers are in use
  * @param blasCore  OPENBLAS_CORETYPE as set for the process, or {@code auto}
  * @param threads   ND4J's maximum threads for this trial
  */
@@ -23,7 +25,7 @@ public record RunEnvironment(String host, long pid, String java, String dl4j, St
     public static RunEnvironment capture() {
         String core = System.getenv("OPENBLAS_CORETYPE");
         return new RunEnvironment(hostName(), ProcessHandle.current().pid(), Runtime.version().toString(), dl4jVersion(),
-                Nd4j.getBackend().getClass().getSimpleName(), core == null || core.isBlank() ? "auto" : core,
+                Nd4j.getBackend().getClass().getSimpleName() + (LayerHelpers.active() ? "+onednn" : ""), core == null || core.isBlank() ? "auto" : core,
                 Nd4j.getEnvironment().maxThreads());
     }
 

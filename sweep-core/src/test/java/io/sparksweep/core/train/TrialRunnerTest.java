@@ -88,7 +88,7 @@ class TrialRunnerTest {
         assertTrue(r.trainSeconds() > 0 && r.samplesPerSecond() > 0);
         assertEquals(trial().seed(), r.seed());
         assertEquals(Instant.parse("2026-01-01T00:00:00Z"), r.startedAt());
-        assertEquals("CpuBackend", r.environment().backend());
+        assertEquals("CpuBackend+onednn", r.environment().backend());
         assertEquals(r.valAccuracy(), r.metric(Objective.Metric.VAL_ACCURACY));
         assertEquals(r.testLoss(), r.metric(Objective.Metric.TEST_LOSS));
     }
