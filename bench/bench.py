@@ -43,9 +43,15 @@ def run(cmd, env=None):
 
 
 def core_type():
-    """The OpenBLAS kernel family the launcher picks for this CPU; PyTorch's OpenBLAS gets the same."""
-    flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split()
-    return "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else ""
+    """The OpenBLAS kernel family the launcher picked for this CPU (it reports it); PyTorch's OpenBLAS gets the same."""
+    global CORE
+    if CORE is None:
+        out, _ = run([launcher, "bench", "--model", "mlp", "--train-images", "64"])
+        CORE = json_lines(out)[-1].get("blas_core", "")
+    return "" if CORE in ("", "auto") else CORE
+
+
+CORE = None
 
 
 def torch_env():
