@@ -89,11 +89,16 @@ public final class TrialRunner {
         int[] order = PreparedData.permutation(n, new Random(trial.seed() + epoch * 0x9E3779B97F4A7C15L));
         double lossSum = 0;
         long t0 = System.nanoTime();
+        // Each batch is gathered into the same two arrays: a fresh ND4J array outside DL4J's workspaces
+        // costs more than the gather (0.3-0.7 ms for a 64x784 batch here, against 0.02 ms to fill one).
+        DataSet full = batchArrays(data, batch);
+        DataSet last = n % batch == 0 ? full : batchArrays(data, n % batch);
         for (int start = 0; start < n; start += batch) {
             int[] rows = Arrays.copyOfRange(order, start, Math.min(n, start + batch));
-            INDArray x = Nd4j.pullRows(data.trainX(), 1, rows);
-            INDArray y = Nd4j.pullRows(data.trainY(), 1, rows);
-            net.fit(new DataSet(x, y));
+            DataSet b = rows.length == batch ? full : last;
+            Nd4j.pullRows(data.trainX(), b.getFeatures(), 1, rows);
+            Nd4j.pullRows(data.trainY(), b.getLabels(), 1, rows);
+            net.fit(b);
             double loss = net.score();
             if (!Double.isFinite(loss)) {
                 return null;
@@ -108,6 +113,11 @@ public final class TrialRunner {
         double lr = trial.training().schedule().rateAt(trial.params().learningRate(), epoch);
         return new EpochMetrics(epoch + 1, lr, lossSum / n, val.accuracy(), val.loss(), test.accuracy(), test.loss(),
                 seconds, n / seconds);
+    }
+
+    private static DataSet batchArrays(PreparedData data, int rows) {
+        return new DataSet(Nd4j.create(data.trainX().dataType(), rows, data.trainX().columns()),
+                Nd4j.create(data.trainY().dataType(), rows, data.trainY().columns()));
     }
 
     private TrialResult result(TrialSpec trial, TrialStatus status, String error, List<EpochMetrics> history, Instant started) {
