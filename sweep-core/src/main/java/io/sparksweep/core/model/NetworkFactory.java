@@ -47,6 +47,7 @@ public final class NetworkFactory {
         LayerHelpers.allow();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(p, schedule, seed));
         net.init();
+        ReusingDenseLayer.install(net);
         return net;
     }
 

@@ -1,6 +1,7 @@
 package io.sparksweep.core.train;
 
 import io.sparksweep.core.model.LayerHelpers;
+import io.sparksweep.core.model.ReusingDenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -50,7 +51,9 @@ public record Checkpoint(String trialId, int epochsDone, byte[] model, List<Epoc
     MultiLayerNetwork restore() {
         LayerHelpers.allow();
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
+            ReusingDenseLayer.install(net);
+            return net;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore checkpoint of trial " + trialId, e);
         }
