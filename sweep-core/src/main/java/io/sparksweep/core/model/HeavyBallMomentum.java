@@ -1,6 +1,8 @@
 package io.sparksweep.core.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -158,7 +160,8 @@ public final class HeavyBallMomentum implements IUpdater {
         @Override
         public void applyUpdater(INDArray gradient, int iteration, int epoch) {
             double lr = config.getLearningRate(iteration, epoch);
-            velocity.muli(config.momentum).addi(gradient);
+            // v = momentum * v + g in one pass (Axpy: z = p * x + y), then the step lr * v into the gradient.
+            Nd4j.exec(new Axpy(velocity, gradient, velocity, config.momentum));
             velocity.muli(lr, gradient);
         }
     }
