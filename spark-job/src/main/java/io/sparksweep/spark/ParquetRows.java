@@ -13,7 +13,9 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
@@ -21,13 +23,15 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Writes small Parquet files from the driver, without a Spark job: written under a hidden temporary
- * name (readers skip names starting with '_') and renamed into place, so a reader sees a whole file
- * or none. Columns named in {@code partitionColumns} are left out: their folder names carry them.
+ * Writes and reads small Parquet files from the driver, without a Spark job: written under a hidden
+ * temporary name (readers skip names starting with '_') and renamed into place, so a reader sees a
+ * whole file or none. Columns named in {@code partitionColumns} are left out: their folder names carry them.
  */
 final class ParquetRows {
 
@@ -106,6 +110,39 @@ final class ParquetRows {
             }
         }
         replace(conf, file, schema, updated);
+    }
+
+    /**
+     * The rows of one file, each as column name to value (String, Integer, Long, Double, or Instant for
+     * timestamps); a null value is left out of its map.
+     */
+    static List<Map<String, Object>> read(Configuration conf, Path file) throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+            for (Group g = reader.read(); g != null; g = reader.read()) {
+                GroupType type = g.getType();
+                Map<String, Object> row = new HashMap<>();
+                for (int f = 0; f < type.getFieldCount(); f++) {
+                    if (g.getFieldRepetitionCount(f) > 0) {
+                        row.put(type.getFieldName(f), value(g, f, type.getType(f).asPrimitiveType(), file));
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Object value(Group g, int field, PrimitiveType type, Path file) throws IOException {
+        return switch (type.getPrimitiveTypeName()) {
+            case BINARY -> g.getString(field, 0);
+            case INT32 -> g.getInteger(field, 0);
+            case INT64 -> type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation
+                    ? Instant.EPOCH.plus(g.getLong(field, 0), ChronoUnit.MICROS) : g.getLong(field, 0);
+            case DOUBLE -> g.getDouble(field, 0);
+            default -> throw new IOException("column " + type.getName() + " of " + file + " has a type this reader does not know: "
+                    + type.getPrimitiveTypeName());
+        };
     }
 
     /** Writes {@code rows} under a hidden temporary name beside {@code target}, then renames it into place. */

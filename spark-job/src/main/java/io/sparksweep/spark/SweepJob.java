@@ -86,7 +86,7 @@ public final class SweepJob {
         long t0 = System.nanoTime();
         List<TrialSpec> plan = Planner.plan(sweep);
         Leaderboard leaderboard = new Leaderboard(o.output(), spark.sparkContext().hadoopConfiguration());
-        Map<String, Leaderboard.Committed> committed = leaderboard.committed(spark, sweep.name());
+        Map<String, Leaderboard.Committed> committed = leaderboard.committed(sweep.name());
         List<TrialSpec> todo = plan.stream().filter(t -> mustRun(committed.get(t.trialId()), o.rerunFailed())).toList();
         int skipped = plan.size() - todo.size();
         String dataSha = ExecutorData.load(sweep.dataset().location()).contentSha256();

@@ -106,6 +106,19 @@ class LocalSweepTest {
         }
         assertEquals(4, lb.epochs(spark).count());
 
+        // The driver's own reader sees what Spark SQL sees.
+        List<Map<String, Object>> direct = lb.rows("grid");
+        assertEquals(rows.keySet(), direct.stream().map(r -> r.get("trial_id")).collect(Collectors.toSet()));
+        for (Map<String, Object> d : direct) {
+            Row r = rows.get((String) d.get("trial_id"));
+            for (String column : List.of("sweep", "status", "architecture", "val_accuracy", "test_accuracy", "batch_size",
+                    "seed", "started_at", "model_path")) {
+                Object sql = r.getAs(column);
+                assertEquals(sql instanceof java.sql.Timestamp t ? t.toInstant() : sql, d.get(column), column);
+            }
+        }
+        assertTrue(lb.rows("no-such-sweep").isEmpty());
+
         // The best two keep their model files; the others keep none.
         List<Row> byObjective = lb.table(spark).orderBy(org.apache.spark.sql.functions.col("objective").desc(),
                 org.apache.spark.sql.functions.col("trial_id")).collectAsList();

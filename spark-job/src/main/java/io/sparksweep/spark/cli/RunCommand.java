@@ -89,8 +89,8 @@ final class RunCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "sweep %s: %d planned, %d already done, %d run (%d completed, %d failed or diverged) in %.1f s, %d at a time%n",
                     s.sweep(), s.planned(), s.skipped(), s.ran(), s.completed(), s.failed(), s.wallSeconds(), s.parallelism());
             out.flush();
-            new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration()).registerViews(spark);
-            TopCommand.show(spark, sweep.name(), top);
+            LeaderboardTable.print(out, new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration()).rows(sweep.name()),
+                    sweep.objective().direction(), top);
             System.out.println("leaderboard: " + Path.of(output.output).toAbsolutePath().resolve("leaderboard")
                     + "  (sparksweep sql \"SELECT ... FROM leaderboard\")");
             return s.failed() > 0 ? SparkSweepCli.TRIALS_FAILED : 0;
