@@ -67,9 +67,13 @@ final class LeaderboardTable {
         out.flush();
     }
 
-    /** Spark SQL's round(x, scale): half up, and null stays null. */
+    /** Spark SQL's round(x, scale): half up; null, NaN and infinities stay as they are. */
     private static Double round(Object value, int scale) {
-        return value == null ? null : BigDecimal.valueOf((Double) value).setScale(scale, RoundingMode.HALF_UP).doubleValue();
+        Double d = (Double) value;
+        if (d == null || !Double.isFinite(d)) {
+            return d;
+        }
+        return BigDecimal.valueOf(d).setScale(scale, RoundingMode.HALF_UP).doubleValue();
     }
 
     private static String rule(int[] width) {

@@ -29,7 +29,7 @@ class LeaderboardTableTest {
         if (objective != null) {
             r.put("objective", objective);
         }
-        r.put("train_seconds", 6.44);
+        r.put("train_seconds", objective == null ? Double.NaN : 6.44);
         if (modelPath != null) {
             r.put("model_path", modelPath);
         }
@@ -54,7 +54,7 @@ class LeaderboardTableTest {
                 |s    |b       |COMPLETED|mlp         |momentum |0.01         |64        |0.9         |0.9          |6.4          |true      |
                 |s    |c       |COMPLETED|mlp         |momentum |0.01         |64        |0.8001      |0.8001       |6.4          |false     |
                 |s    |d       |COMPLETED|mlp         |momentum |0.01         |64        |0.8         |0.8          |6.4          |false     |
-                |s    |a       |FAILED   |mlp         |momentum |0.01         |64        |null        |null         |6.4          |false     |
+                |s    |a       |FAILED   |mlp         |momentum |0.01         |64        |null        |null         |NaN          |false     |
                 +-----+--------+---------+------------+---------+-------------+----------+------------+-------------+-------------+----------+
                 """, print(ROWS, Objective.Direction.MAXIMIZE, 10));
     }
