@@ -75,7 +75,7 @@ public final class Leaderboard {
     /** Clears the model path of a committed row whose model was dropped from the best K. */
     void clearModelPath(String sweep, String trialId) {
         try {
-            ParquetRows.setColumn(conf, rowFile(sweep, trialId), ParquetRows.schema(LeaderboardRow.COLUMNS, PARTITION), "model_path", null);
+            ParquetRows.setColumn(conf, rowFile(sweep, trialId), LeaderboardRow.COLUMNS, PARTITION, "model_path", null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update the row of trial " + trialId, e);
         }
@@ -104,12 +104,11 @@ public final class Leaderboard {
     public List<Map<String, Object>> rows(String sweep) {
         Path dir = new Path(leaderboardDir(), "sweep=" + sweep);
         List<Map<String, Object>> rows = new ArrayList<>();
+        if (!exists(dir)) {
+            return rows;
+        }
         try {
-            FileSystem fs = fileSystem(dir);
-            if (!fs.exists(dir)) {
-                return rows;
-            }
-            for (FileStatus file : fs.listStatus(dir, p -> p.getName().startsWith("trial-") && p.getName().endsWith(".parquet"))) {
+            for (FileStatus file : fileSystem(dir).listStatus(dir, p -> p.getName().startsWith("trial-") && p.getName().endsWith(".parquet"))) {
                 for (Map<String, Object> row : ParquetRows.read(conf, file.getPath())) {
                     row.put("sweep", sweep);
                     rows.add(row);

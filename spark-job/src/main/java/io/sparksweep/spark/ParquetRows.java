@@ -38,7 +38,7 @@ final class ParquetRows {
     private ParquetRows() {
     }
 
-    static MessageType schema(List<Column> columns, List<String> partitionColumns) {
+    private static MessageType schema(List<Column> columns, List<String> partitionColumns) {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (Column c : columns) {
             if (partitionColumns.contains(c.name())) {
@@ -84,32 +84,14 @@ final class ParquetRows {
     }
 
     /** Rewrites one file with {@code column} set to {@code value} (null to clear it) in every row. */
-    static void setColumn(Configuration conf, Path file, MessageType schema, String column, String value) throws IOException {
-        SimpleGroupFactory factory = new SimpleGroupFactory(schema);
-        List<Group> updated = new ArrayList<>();
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-            for (Group old = reader.read(); old != null; old = reader.read()) {
-                Group g = factory.newGroup();
-                for (int f = 0; f < schema.getFieldCount(); f++) {
-                    String name = schema.getFieldName(f);
-                    if (name.equals(column)) {
-                        if (value != null) {
-                            g.append(name, value);
-                        }
-                    } else if (old.getFieldRepetitionCount(name) > 0) {
-                        switch (schema.getType(f).asPrimitiveType().getPrimitiveTypeName()) {
-                            case BINARY -> g.append(name, old.getBinary(f, 0));
-                            case INT32 -> g.append(name, old.getInteger(f, 0));
-                            case INT64 -> g.append(name, old.getLong(f, 0));
-                            case DOUBLE -> g.append(name, old.getDouble(f, 0));
-                            default -> throw new IOException("column " + name + " has a type this writer does not copy");
-                        }
-                    }
-                }
-                updated.add(g);
-            }
+    static void setColumn(Configuration conf, Path file, List<Column> columns, List<String> partitionColumns,
+                          String column, String value) throws IOException {
+        List<List<Object>> rows = new ArrayList<>();
+        for (Map<String, Object> row : read(conf, file)) {
+            row.put(column, value);
+            rows.add(columns.stream().map(c -> row.get(c.name())).toList());
         }
-        replace(conf, file, schema, updated);
+        write(conf, file, columns, partitionColumns, rows);
     }
 
     /**

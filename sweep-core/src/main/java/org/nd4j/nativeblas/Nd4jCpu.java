@@ -21,7 +21,22 @@ public final class Nd4jCpu {
 
         private static final Environment INSTANCE = new Environment();
 
+        /** The real environment and its isUseONEDNN, looked up once: DL4J asks on every helper check. */
+        private final Object real;
+        private final Method useOneDnn;
+
         private Environment() {
+            Object env = null;
+            Method method = null;
+            try {
+                Class<?> type = Class.forName(REAL);
+                env = type.getMethod("getInstance").invoke(null);
+                method = type.getMethod("isUseONEDNN");
+            } catch (ReflectiveOperationException | LinkageError e) {
+                // not the CPU backend: no oneDNN
+            }
+            real = env;
+            useOneDnn = method;
         }
 
         public static Environment getInstance() {
@@ -30,12 +45,12 @@ public final class Nd4jCpu {
 
         /** Whether the loaded libnd4j was built with oneDNN (the -onednn classifiers) and uses it. */
         public boolean isUseMKLDNN() {
+            if (useOneDnn == null) {
+                return false;
+            }
             try {
-                Class<?> real = Class.forName(REAL);
-                Object env = real.getMethod("getInstance").invoke(null);
-                Method useOneDnn = real.getMethod("isUseONEDNN");
-                return (Boolean) useOneDnn.invoke(env);
-            } catch (ReflectiveOperationException | LinkageError e) {
+                return (Boolean) useOneDnn.invoke(real);
+            } catch (ReflectiveOperationException e) {
                 return false;
             }
         }

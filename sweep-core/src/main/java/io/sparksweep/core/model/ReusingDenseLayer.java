@@ -99,12 +99,12 @@ public final class ReusingDenseLayer extends DenseLayer {
         assertInputSet(forBackprop);
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-        INDArray x = input.castTo(dataType);
+        INDArray x = input.castTo(w.dataType());
         if (x.rank() != 2 || x.columns() != w.rows()) {
             return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr); // DL4J's own error message
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), x.size(0), w.size(1));
-        Nd4j.gemm(x.castTo(z.dataType()), w, z, false, false, 1.0, 0.0);
+        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
         if (hasBias()) {
             z.addiRowVector(getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr));
         }
