@@ -141,13 +141,17 @@ print("machine: %(cpu)s, %(cores)d cores, OPENBLAS_CORETYPE=%(OPENBLAS_CORETYPE)
 for model, images, epochs in MODELS:
     for threads in THREADS:
         row = {"model": model, "threads": threads, "train_images": images or 60000, "epoch_timed": epochs}
-        ss = [sparksweep_trial(model, images, threads, epochs) for _ in range(args.runs)]
+        # The two engines' runs alternate, so that a slow spell of this (shared) machine hits both.
+        ss, tt = [], []
+        for _ in range(args.runs):
+            ss.append(sparksweep_trial(model, images, threads, epochs))
+            if args.torch:
+                tt.append(torch_trial(model, images, threads, epochs))
         row["sparksweep_sps"] = stats([x["samples_per_second"] for x in ss])
         row["sparksweep_seconds"] = stats([x["train_seconds"] for x in ss])
         row["sparksweep_acc"] = stats([x["test_accuracy"] for x in ss])
         row["sparksweep_rss_mb"] = stats([x["rss_mb"] for x in ss])
         if args.torch:
-            tt = [torch_trial(model, images, threads, epochs) for _ in range(args.runs)]
             row["torch_sps"] = stats([x[0]["samples_per_second"] for x in tt])
             row["torch_seconds"] = stats([x[0]["train_seconds"] for x in tt])
             row["torch_acc"] = stats([x[0]["test_accuracy"] for x in tt])
@@ -156,12 +160,15 @@ for model, images, epochs in MODELS:
         results["trials"].append(row)
         print(json.dumps(row), flush=True)
 
-sw = [sparksweep_sweep() for _ in range(args.runs)]
+sw, tw = [], []
+for _ in range(args.runs):
+    sw.append(sparksweep_sweep())
+    if args.torch:
+        tw.append(torch_sweep())
 results["sweep"]["sparksweep_wall"] = stats([w for w, _, _ in sw])
 results["sweep"]["sparksweep_inner"] = stats([i for _, i, _ in sw])
 results["sweep"]["sparksweep_rss_mb"] = stats([r for _, _, r in sw])
 if args.torch:
-    tw = [torch_sweep() for _ in range(args.runs)]
     results["sweep"]["torch_wall"] = stats([w for w, _ in tw])
     results["sweep"]["torch_rss_mb_per_process"] = stats([r for _, r in tw])
 print(json.dumps(results["sweep"]), flush=True)

@@ -100,7 +100,7 @@ public final class SweepJob {
                 .forEach(c -> keptModels.put(c.trialId(), c.objective()));
         ModelKeeper keeper = new ModelKeeper(leaderboard, sweep.name(), sweep.objective(), o.keepModels(), keptModels);
         Progress progress = new Progress(o.progress(), o.live(), clock, sweep.objective(), todo.size());
-        TrialTask task = new TrialTask(dataSha, taskCpus, o.devices(), o.trialsPerDevice());
+        TrialTask task = new TrialTask(dataSha, taskCpus, o.devices(), o.trialsPerDevice(), o.keepModels() > 0);
         Instant deadline = sweep.budget().limitsWallTime() ? clock.instant().plus(sweep.budget().maxWallTime()) : null;
 
         AtomicInteger threadNo = new AtomicInteger();

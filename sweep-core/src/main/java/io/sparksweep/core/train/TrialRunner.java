@@ -27,6 +27,11 @@ public final class TrialRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
     private static final int MAX_ERROR_CHARS = 4000;
+    /**
+     * Set to false to train every network with DL4J's {@code fit}, for comparison with {@link MlpStep}
+     * (for example {@code SPARKSWEEP_JAVA_OPTS="-Dsparksweep.mlpStep=false ..."}).
+     */
+    public static final String MLP_STEP_PROPERTY = "sparksweep.mlpStep";
 
     private final Clock clock;
 
@@ -56,9 +61,10 @@ public final class TrialRunner {
                     ? NetworkFactory.build(trial.params(), trial.training().schedule(), trial.seed())
                     : resumeFrom.restore();
             net.setEpochCount(history.size());
+            MlpStep step = mlpStep(trial, net);
             TrialStatus status = TrialStatus.COMPLETED;
             for (int epoch = history.size(); epoch < trial.training().epochs(); epoch++) {
-                EpochMetrics m = trainEpoch(trial, data, net, epoch);
+                EpochMetrics m = trainEpoch(trial, data, net, step, epoch);
                 if (m == null) {
                     return result(trial, TrialStatus.DIVERGED, "training loss became NaN or infinite in epoch " + (epoch + 1)
                             + " (learning rate " + trial.training().schedule().rateAt(trial.params().learningRate(), epoch) + ")",
@@ -82,8 +88,22 @@ public final class TrialRunner {
         }
     }
 
+    /** {@link MlpStep} for this network, or null when it trains with DL4J's {@code fit}. */
+    private static MlpStep mlpStep(TrialSpec trial, MultiLayerNetwork net) {
+        if (!Boolean.parseBoolean(System.getProperty(MLP_STEP_PROPERTY, "true"))) {
+            LOG.debug("trial {} trains with DL4J's fit: {}=false", trial.trialId(), MLP_STEP_PROPERTY);
+            return null;
+        }
+        String why = MlpStep.unsupported(net);
+        if (why != null) {
+            LOG.debug("trial {} trains with DL4J's fit: {}", trial.trialId(), why);
+            return null;
+        }
+        return MlpStep.of(net, trial.params().batchSize()).orElseThrow();
+    }
+
     /** One epoch of training and evaluation, or null when the loss stopped being finite. */
-    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, int epoch) {
+    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, MlpStep step, int epoch) {
         int n = data.trainSize();
         int batch = trial.params().batchSize();
         int[] order = PreparedData.permutation(n, new Random(trial.seed() + epoch * 0x9E3779B97F4A7C15L));
@@ -98,8 +118,13 @@ public final class TrialRunner {
             DataSet b = rows.length == batch ? full : last;
             Nd4j.pullRows(data.trainX(), b.getFeatures(), 1, rows);
             Nd4j.pullRows(data.trainY(), b.getLabels(), 1, rows);
-            net.fit(b);
-            double loss = net.score();
+            double loss;
+            if (step != null) {
+                loss = step.fit(b.getFeatures(), b.getLabels());
+            } else {
+                net.fit(b);
+                loss = net.score();
+            }
             if (!Double.isFinite(loss)) {
                 return null;
             }
