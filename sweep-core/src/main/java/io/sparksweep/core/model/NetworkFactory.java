@@ -48,6 +48,7 @@ public final class NetworkFactory {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(p, schedule, seed));
         net.init();
         ReusingDenseLayer.install(net);
+        BatchNormHelper.install(net);
         return net;
     }
 

@@ -1,5 +1,6 @@
 package io.sparksweep.core.train;
 
+import io.sparksweep.core.model.BatchNormHelper;
 import io.sparksweep.core.model.LayerHelpers;
 import io.sparksweep.core.model.ReusingDenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -53,6 +54,7 @@ public record Checkpoint(String trialId, int epochsDone, byte[] model, List<Epoc
         try {
             MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
             ReusingDenseLayer.install(net);
+            BatchNormHelper.install(net);
             return net;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore checkpoint of trial " + trialId, e);
