@@ -5,7 +5,6 @@ import io.sparksweep.core.spec.Architecture;
 import io.sparksweep.core.spec.LrSchedule;
 import io.sparksweep.core.spec.OptimizerSpec;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -46,9 +45,11 @@ class LayerHelpersTest {
         MultiLayerNetwork net = build(true);
         Layer[] layers = net.getLayers();
         assertInstanceOf(MKLDNNConvHelper.class, layers[0].getHelper());
-        assertInstanceOf(MKLDNNBatchNormHelper.class, layers[1].getHelper());
+        // sparksweep's batch-norm helper takes the place of DL4J's oneDNN one (BatchNormHelper)
+        assertInstanceOf(BatchNormHelper.class, layers[1].getHelper());
         assertInstanceOf(MKLDNNSubsamplingHelper.class, layers[3].getHelper());
         assertNull(build(false).getLayers()[0].getHelper());
+        assertNull(build(false).getLayers()[1].getHelper());
     }
 
     @Test
