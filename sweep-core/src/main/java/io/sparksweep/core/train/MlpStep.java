@@ -25,7 +25,9 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -274,11 +276,14 @@ final class MlpStep {
      */
     double fit(INDArray features, INDArray labels) {
         int rows = Math.toIntExact(features.rows());
-        if (rows > maxRows || features.columns() != width[0] || labels.columns() != width[layers]
-                || features.ordering() != 'c' || labels.ordering() != 'c' || !features.isMatrix()
+        if (rows > maxRows || !features.isMatrix() || !labels.isMatrix() || labels.rows() != rows
+                || features.columns() != width[0] || labels.columns() != width[layers]
+                || features.ordering() != 'c' || labels.ordering() != 'c'
+                || !Shape.hasDefaultStridesForShape(features) || !Shape.hasDefaultStridesForShape(labels)
                 || features.dataType() != DataType.FLOAT || labels.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("batch " + features.shapeInfoToString() + " / " + labels.shapeInfoToString()
-                    + " does not fit this step (at most " + maxRows + " rows of " + width[0] + " floats, c order)");
+                    + " does not fit this step (at most " + maxRows + " rows of " + width[0] + " floats and as many label rows of "
+                    + width[layers] + ", contiguous c order)");
         }
         int iteration = net.getLayerWiseConfigurations().getIterationCount();
         int epoch = net.getLayerWiseConfigurations().getEpochCount();
@@ -393,7 +398,10 @@ final class MlpStep {
     }
 
     private FloatPointer scratch(int rows, int columns) {
-        INDArray a = Nd4j.create(DataType.FLOAT, rows, columns);
+        INDArray a;
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            a = Nd4j.create(DataType.FLOAT, rows, columns);
+        }
         owned.add(a);
         return pointer(a);
     }

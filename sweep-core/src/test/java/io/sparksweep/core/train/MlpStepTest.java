@@ -108,11 +108,18 @@ class MlpStepTest {
     }
 
     @Test
-    void aBatchLargerThanPlanned_isRefusedWithItsShape() {
+    void aBatchThatDoesNotFit_isRefusedWithItsShape() {
         MlpStep step = MlpStep.of(network(params(MLP, new OptimizerSpec.Momentum(0.9), 0, 0), new LrSchedule.Constant()), BATCH)
                 .orElseThrow();
         DataSet big = batch(1, BATCH + 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.fit(big.getFeatures(), big.getLabels()));
         assertTrue(e.getMessage().contains("at most " + BATCH + " rows"), e.getMessage());
+        DataSet ok = batch(2, BATCH);
+        INDArray fewerLabels = ok.getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, BATCH - 1),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        assertThrows(IllegalArgumentException.class, () -> step.fit(ok.getFeatures(), fewerLabels));
+        INDArray strided = Nd4j.rand(DataType.FLOAT, BATCH, 2 * 784).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 784));
+        assertThrows(IllegalArgumentException.class, () -> step.fit(strided, ok.getLabels()));
     }
 }
