@@ -16,6 +16,8 @@ p.add_argument("--root", required=True)
 p.add_argument("--anchor", required=True)
 p.add_argument("--torch", type=int, default=1)
 p.add_argument("--runs", type=int, default=3)
+p.add_argument("--sweep-epochs", type=int, default=1, help="epochs per trial of the 4-trial sweep")
+p.add_argument("--sweep-only", action="store_true", help="skip the single-trial table")
 args = p.parse_args()
 launcher = os.path.join(args.root, "sparksweep")
 
@@ -82,9 +84,9 @@ def torch_trial(model, images, threads, epochs):
     return dict([l for l in lines if "epoch" in l and "train_seconds" in l][-1], rss_mb=rss), lines[0].get("blas", {})
 
 
-SWEEP = """name: bench-sweep
+SWEEP = """name: bench-sweep-%d-epochs
 seed: 1
-training: {epochs: 1}
+training: {epochs: %d}
 search:
   architecture: [mlp]
   optimizer: [{type: momentum, momentum: 0.9}]
@@ -97,7 +99,7 @@ def sparksweep_sweep():
     d = tempfile.mkdtemp()
     sweep = os.path.join(d, "sweep.yaml")
     with open(sweep, "w") as f:
-        f.write(SWEEP)
+        f.write(SWEEP % (args.sweep_epochs, args.sweep_epochs))
     t0 = time.perf_counter()
     out, rss = run([launcher, "run", sweep, "--output", os.path.join(d, "out"), "--keep-models", "0"])
     wall = time.perf_counter() - t0
@@ -116,7 +118,7 @@ def torch_sweep():
     while pending or procs:
         while pending and len(procs) < 2:
             lr = pending.pop(0)
-            procs.append(subprocess.Popen(["/usr/bin/python3", args.anchor, "--model", "mlp", "--epochs", "1",
+            procs.append(subprocess.Popen(["/usr/bin/python3", args.anchor, "--model", "mlp", "--epochs", str(args.sweep_epochs),
                                            "--threads", "1", "--lr", str(lr)], stdout=subprocess.DEVNULL, env=env))
         time.sleep(0.05)
         for pr in list(procs):
@@ -138,7 +140,7 @@ machine = {
 results = {"machine": machine, "trials": [], "sweep": {}}
 print("machine: %(cpu)s, %(cores)d cores, OPENBLAS_CORETYPE=%(OPENBLAS_CORETYPE)s, %(date)s" % machine, flush=True)
 
-for model, images, epochs in MODELS:
+for model, images, epochs in ([] if args.sweep_only else MODELS):
     for threads in THREADS:
         row = {"model": model, "threads": threads, "train_images": images or 60000, "epoch_timed": epochs}
         # The two engines' runs alternate, so that a slow spell of this (shared) machine hits both.
@@ -173,7 +175,8 @@ if args.torch:
     results["sweep"]["torch_rss_mb_per_process"] = stats([r for _, r in tw])
 print(json.dumps(results["sweep"]), flush=True)
 
-with open(os.path.join(args.root, "bench", "results.json"), "w") as f:
+name = "results.json" if not args.sweep_only and args.sweep_epochs == 1 else "results-sweep-%d-epochs.json" % args.sweep_epochs
+with open(os.path.join(args.root, "bench", name), "w") as f:
     json.dump(results, f, indent=1)
 
 
@@ -181,24 +184,25 @@ def fmt(s, digits=0):
     return "%.*f (%.*f-%.*f)" % (digits, s["median"], digits, s["min"], digits, s["max"])
 
 
-print("\nTraining samples/s, batch 64, SGD lr 0.01 momentum 0.9: median (min-max) of %d runs" % args.runs)
-print("sparksweep: ./sparksweep bench (ND4J threads as listed, OPENBLAS_CORETYPE=%s); PyTorch: %s --threads N"
-      " (torch threads, OMP_WAIT_POLICY=PASSIVE, same core type, BLAS: %s)" % (
-          machine["OPENBLAS_CORETYPE"], os.path.basename(args.anchor),
-          results["trials"][0].get("torch_blas", "-") if results["trials"] else "-"))
-print("| network | threads | images timed (epoch) | sparksweep samples/s | PyTorch samples/s | ratio | train s, sparksweep / PyTorch"
-      " | test acc, sparksweep / PyTorch | peak RSS MB, sparksweep / PyTorch |")
-print("|---|---|---|---|---|---|---|---|---|")
-for r in results["trials"]:
-    t = r.get("torch_sps")
-    print("| %s | %d | %d (%d) | %s | %s | %s | %.1f / %s | %.4f / %s | %.0f / %s |" % (
-        r["model"], r["threads"], r["train_images"], r["epoch_timed"], fmt(r["sparksweep_sps"]), fmt(t) if t else "skipped",
-        "%.2f" % (r["sparksweep_sps"]["median"] / t["median"]) if t else "-",
-        r["sparksweep_seconds"]["median"], "%.1f" % r["torch_seconds"]["median"] if t else "-",
-        r["sparksweep_acc"]["median"], "%.4f" % r["torch_acc"]["median"] if t else "-",
-        r["sparksweep_rss_mb"]["median"], "%.0f" % r["torch_rss_mb"]["median"] if t else "-"))
+if results["trials"]:
+    print("\nTraining samples/s, batch 64, SGD lr 0.01 momentum 0.9: median (min-max) of %d runs" % args.runs)
+    print("sparksweep: ./sparksweep bench (ND4J threads as listed, OPENBLAS_CORETYPE=%s); PyTorch: %s --threads N"
+          " (torch threads, OMP_WAIT_POLICY=PASSIVE, same core type, BLAS: %s)" % (
+              machine["OPENBLAS_CORETYPE"], os.path.basename(args.anchor),
+              results["trials"][0].get("torch_blas", "-") if results["trials"] else "-"))
+    print("| network | threads | images timed (epoch) | sparksweep samples/s | PyTorch samples/s | ratio | train s, sparksweep / PyTorch"
+          " | test acc, sparksweep / PyTorch | peak RSS MB, sparksweep / PyTorch |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results["trials"]:
+        t = r.get("torch_sps")
+        print("| %s | %d | %d (%d) | %s | %s | %s | %.1f / %s | %.4f / %s | %.0f / %s |" % (
+            r["model"], r["threads"], r["train_images"], r["epoch_timed"], fmt(r["sparksweep_sps"]), fmt(t) if t else "skipped",
+            "%.2f" % (r["sparksweep_sps"]["median"] / t["median"]) if t else "-",
+            r["sparksweep_seconds"]["median"], "%.1f" % r["torch_seconds"]["median"] if t else "-",
+            r["sparksweep_acc"]["median"], "%.4f" % r["torch_acc"]["median"] if t else "-",
+            r["sparksweep_rss_mb"]["median"], "%.0f" % r["torch_rss_mb"]["median"] if t else "-"))
 s = results["sweep"]
-print("\n4-trial MLP sweep (1 epoch each), wall seconds: median (min-max)")
+print("\n4-trial MLP sweep (%d epoch%s each), wall seconds: median (min-max)" % (args.sweep_epochs, "" if args.sweep_epochs == 1 else "s"))
 print("| engine | setting | wall s | trials/hour | peak RSS MB |")
 print("|---|---|---|---|---|")
 print("| sparksweep | ./sparksweep run, local[*] on %d cores, 1 thread per trial (JVM start included) | %s | %.0f | %.0f (one JVM) |" % (

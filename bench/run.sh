@@ -3,6 +3,7 @@
 # program (../shared/anchors/seed_torch.py) on this machine. Prints a table; writes bench/results.json.
 #   bench/run.sh               # 3 runs of each figure (median, min, max)
 #   RUNS=1 bench/run.sh        # quicker
+#   bench/run.sh --sweep-only --sweep-epochs 3   # the 4-trial sweep alone, 3 epochs per trial
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 anchor="${ANCHOR:-$here/../shared/anchors/seed_torch.py}"
@@ -22,4 +23,4 @@ fi
 
 # Build the jar once, outside the timings.
 "$here/sparksweep" --version >/dev/null
-exec /usr/bin/python3 "$here/bench/bench.py" --root "$here" --anchor "$anchor" --torch "$torch" --runs "${RUNS:-3}"
+exec /usr/bin/python3 "$here/bench/bench.py" --root "$here" --anchor "$anchor" --torch "$torch" --runs "${RUNS:-3}" "$@"
