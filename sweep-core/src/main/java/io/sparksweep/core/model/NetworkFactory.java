@@ -47,9 +47,17 @@ public final class NetworkFactory {
         LayerHelpers.allow();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(p, schedule, seed));
         net.init();
+        installTrainingLayers(net);
+        return net;
+    }
+
+    /**
+     * Swaps in sparksweep's layer objects for training ({@link ReusingDenseLayer}, {@link BatchNormHelper});
+     * for networks built here and networks restored from a model file alike. Configurations stay DL4J's.
+     */
+    public static void installTrainingLayers(MultiLayerNetwork net) {
         ReusingDenseLayer.install(net);
         BatchNormHelper.install(net);
-        return net;
     }
 
     public static MultiLayerConfiguration configuration(TrialParams p, LrSchedule schedule, long seed) {

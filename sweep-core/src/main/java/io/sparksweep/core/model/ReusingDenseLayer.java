@@ -152,9 +152,11 @@ public final class ReusingDenseLayer extends DenseLayer {
 
     /** Whether the activation's derivative at z is a function of its output (plain ReLU, identity). */
     private static boolean signOnly(IActivation activation) {
-        if (activation instanceof ActivationIdentity) {
-            return true;
-        }
+        return activation instanceof ActivationIdentity || isPlainRelu(activation);
+    }
+
+    /** ReLU without a cap, threshold or negative slope: max(z, 0). */
+    public static boolean isPlainRelu(IActivation activation) {
         return activation instanceof ActivationReLU relu && relu.getMax() == null
                 && isZeroOrUnset(relu.getThreshold()) && isZeroOrUnset(relu.getNegativeSlope());
     }

@@ -1,8 +1,7 @@
 package io.sparksweep.core.train;
 
-import io.sparksweep.core.model.BatchNormHelper;
 import io.sparksweep.core.model.LayerHelpers;
-import io.sparksweep.core.model.ReusingDenseLayer;
+import io.sparksweep.core.model.NetworkFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -53,8 +52,7 @@ public record Checkpoint(String trialId, int epochsDone, byte[] model, List<Epoc
         LayerHelpers.allow();
         try {
             MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
-            ReusingDenseLayer.install(net);
-            BatchNormHelper.install(net);
+            NetworkFactory.installTrainingLayers(net);
             return net;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore checkpoint of trial " + trialId, e);

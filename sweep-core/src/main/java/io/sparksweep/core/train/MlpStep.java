@@ -15,22 +15,16 @@ import java.util.List;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -53,7 +47,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * resumption see the parameters and updater state where DL4J keeps them, and the iteration count advances
  * as {@code fit} advances it. Networks this does not cover (other layers or activations, dropout, other
  * optimizers, gradient normalisation, constraints, another backend) train with {@code fit};
- * {@link #unsupported} says why.
+ * {@link #unsupported} says why ({@link MlpStepEligibility}).
  */
 final class MlpStep {
 
@@ -64,25 +58,28 @@ final class MlpStep {
     private final int maxRows;
     private final FloatPointer[] weights;
     private final FloatPointer[] biases;
-    private final FloatPointer[] weightGrads;
-    private final FloatPointer[] biasGrads;
-    /** Each layer's part of the heavy-ball velocity (null for plain SGD). */
-    private final FloatPointer[] weightVelocity;
-    private final FloatPointer[] biasVelocity;
+    /**
+     * Where each layer's weight and bias gradients go: DL4J's gradient view for plain SGD, its velocity
+     * for heavy-ball momentum (the products then add {@code momentum} times what is there).
+     */
+    private final FloatPointer[] weightTargets;
+    private final FloatPointer[] biasTargets;
     /** The heavy-ball momentum, or 0 for plain SGD. */
     private final float momentum;
-    /** Activated outputs per layer (the output layer's holds its logits, then probabilities). */
+    /** Activated outputs per layer (the output layer's holds its logits); [0] is the batch. */
     private final FloatPointer[] outputs;
     /** Gradients of the loss with respect to each layer's pre-activation. */
     private final FloatPointer[] deltas;
+    private final FloatBuffer[] outputBuffers;
+    private final FloatBuffer[] deltaBuffers;
     private final float[][] outputCopies;
     private final float[][] deltaCopies;
     private final float[][] biasCopies;
     private final float[] labelCopy;
     private final FloatPointer ones;
     private final FloatPointer params;
-    private final FloatPointer grads;
-    private final FloatPointer velocity;
+    /** What the parameters move against: the velocity (heavy-ball) or the gradient (SGD). */
+    private final FloatPointer update;
     private final int numParams;
     private final IUpdater updater;
     private final L2Regularization l2;
@@ -90,7 +87,8 @@ final class MlpStep {
     /** The ND4J arrays behind the pointers above, kept so that ND4J does not free them. */
     private final List<INDArray> owned = new ArrayList<>();
 
-    private MlpStep(MultiLayerNetwork net, int maxRows) {
+    /** For a network {@link #unsupported} accepts; {@code maxRows} is the largest batch {@link #fit} takes. */
+    MlpStep(MultiLayerNetwork net, int maxRows) {
         this.net = net;
         this.maxRows = maxRows;
         Layer[] ls = net.getLayers();
@@ -98,12 +96,12 @@ final class MlpStep {
         width = new int[layers + 1];
         weights = new FloatPointer[layers + 1];
         biases = new FloatPointer[layers + 1];
-        weightGrads = new FloatPointer[layers + 1];
-        biasGrads = new FloatPointer[layers + 1];
-        weightVelocity = new FloatPointer[layers + 1];
-        biasVelocity = new FloatPointer[layers + 1];
+        weightTargets = new FloatPointer[layers + 1];
+        biasTargets = new FloatPointer[layers + 1];
         outputs = new FloatPointer[layers + 1];
         deltas = new FloatPointer[layers + 1];
+        outputBuffers = new FloatBuffer[layers + 1];
+        deltaBuffers = new FloatBuffer[layers + 1];
         outputCopies = new float[layers + 1][];
         deltaCopies = new float[layers + 1][];
         biasCopies = new float[layers + 1][];
@@ -112,14 +110,13 @@ final class MlpStep {
         INDArray flatGrads = net.getFlattenedGradients();
         numParams = Math.toIntExact(flatParams.length());
         params = pointer(flatParams);
-        grads = pointer(flatGrads);
         INDArray state = net.getUpdater().getStateViewArray();
-        velocity = state == null || state.length() == 0 ? null : pointer(state);
-        if ((velocity != null) != (ls[0].conf().getLayer() instanceof BaseLayer bl && bl.getIUpdater() instanceof HeavyBallMomentum)) {
+        boolean heavyBall = ((BaseLayer) ls[0].conf().getLayer()).getIUpdater() instanceof HeavyBallMomentum;
+        if (heavyBall != (state != null && state.length() > 0)) {
             throw new IllegalStateException("updater state " + state + " does not match the updater");
         }
-        long gradOffset = grads.address() - params.address();
-        long velocityOffset = velocity == null ? 0 : velocity.address() - params.address();
+        update = pointer(heavyBall ? state : flatGrads);
+        long updateOffset = update.address() - params.address();
         for (int l = 1; l <= layers; l++) {
             INDArray w = ls[l - 1].getParam(DefaultParamInitializer.WEIGHT_KEY);
             INDArray b = ls[l - 1].getParam(DefaultParamInitializer.BIAS_KEY);
@@ -127,14 +124,12 @@ final class MlpStep {
             width[l] = Math.toIntExact(w.columns());
             weights[l] = pointer(w);
             biases[l] = pointer(b);
-            weightGrads[l] = at(weights[l].address() + gradOffset, w.length());
-            biasGrads[l] = at(biases[l].address() + gradOffset, b.length());
-            if (velocity != null) {
-                weightVelocity[l] = at(weights[l].address() + velocityOffset, w.length());
-                biasVelocity[l] = at(biases[l].address() + velocityOffset, b.length());
-            }
+            weightTargets[l] = at(weights[l].address() + updateOffset, w.length());
+            biasTargets[l] = at(biases[l].address() + updateOffset, b.length());
             outputs[l] = scratch(maxRows, width[l]);
             deltas[l] = scratch(maxRows, width[l]);
+            outputBuffers[l] = outputs[l].asBuffer();
+            deltaBuffers[l] = deltas[l].asBuffer();
             outputCopies[l] = new float[maxRows * width[l]];
             deltaCopies[l] = new float[maxRows * width[l]];
             biasCopies[l] = new float[width[l]];
@@ -159,112 +154,7 @@ final class MlpStep {
 
     /** Why this network trains with DL4J's {@code fit}, or null when this step computes DL4J's exactly. */
     static String unsupported(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().isCPU()) {
-            return "not the CPU backend";
-        }
-        MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-        if (conf.getDataType() != DataType.FLOAT) {
-            return "data type " + conf.getDataType();
-        }
-        if (net.getListeners() != null && !net.getListeners().isEmpty()) {
-            return "listeners attached";
-        }
-        Layer[] ls = net.getLayers();
-        if (ls.length < 1 || conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
-            return "input preprocessors";
-        }
-        BaseLayer first = null;
-        for (int i = 0; i < ls.length; i++) {
-            org.deeplearning4j.nn.conf.layers.Layer c = ls[i].conf().getLayer();
-            boolean last = i == ls.length - 1;
-            String why = last ? outputProblem(c) : hiddenProblem(c);
-            if (why == null) {
-                why = commonProblem((BaseLayer) c);
-            }
-            if (why == null && ls[i].getParam(DefaultParamInitializer.WEIGHT_KEY).ordering() != 'f') {
-                why = "weights not in DL4J's 'f' order";
-            }
-            if (why == null && first == null) {
-                first = (BaseLayer) c;
-            } else if (why == null && !sameTraining(first, (BaseLayer) c)) {
-                why = "optimizer or regularisation differs from the first layer's";
-            }
-            if (why != null) {
-                return "layer " + i + " (" + c.getClass().getSimpleName() + "): " + why;
-            }
-        }
-        if (!(net.getUpdater().getStateViewArray() == null
-                || net.getUpdater().getStateViewArray().length() == 0
-                || net.getUpdater().getStateViewArray().length() == net.numParams())) {
-            return "updater state is not one value per parameter";
-        }
-        return null;
-    }
-
-    private static String hiddenProblem(org.deeplearning4j.nn.conf.layers.Layer c) {
-        if (c.getClass() != DenseLayer.class) {
-            return "not a dense layer";
-        }
-        DenseLayer d = (DenseLayer) c;
-        if (!d.hasBias() || d.hasLayerNorm()) {
-            return "no bias or layer normalisation";
-        }
-        return plainRelu(d.getActivationFn()) ? null : "activation " + d.getActivationFn();
-    }
-
-    private static String outputProblem(org.deeplearning4j.nn.conf.layers.Layer c) {
-        if (c.getClass() != OutputLayer.class) {
-            return "not an output layer";
-        }
-        OutputLayer o = (OutputLayer) c;
-        if (!o.hasBias() || !(o.getActivationFn() instanceof ActivationSoftmax)) {
-            return "no bias or not softmax";
-        }
-        return o.getLossFn() instanceof LossMCXENT mcx && mcx.getClass() == LossMCXENT.class && mcx.getWeights() == null
-                ? null : "loss " + o.getLossFn();
-    }
-
-    private static String commonProblem(BaseLayer c) {
-        if (c.getIDropout() != null || c.getWeightNoise() != null) {
-            return "dropout or weight noise";
-        }
-        if (c.getConstraints() != null && !c.getConstraints().isEmpty()) {
-            return "constraints";
-        }
-        if (c.getGradientNormalization() != null && c.getGradientNormalization() != GradientNormalization.None) {
-            return "gradient normalisation";
-        }
-        IUpdater u = c.getIUpdater();
-        if (!(u instanceof HeavyBallMomentum || u.getClass() == Sgd.class)
-                || c.getBiasUpdater() != null && !c.getBiasUpdater().equals(u)) {
-            return "optimizer " + u;
-        }
-        if (!plainL2(c.getRegularization()) || !sameRegularization(c.getRegularization(), c.getRegularizationBias())) {
-            return "regularisation " + c.getRegularization() + " / " + c.getRegularizationBias();
-        }
-        return null;
-    }
-
-    private static boolean sameTraining(BaseLayer a, BaseLayer b) {
-        return a.getIUpdater().equals(b.getIUpdater()) && sameRegularization(a.getRegularization(), b.getRegularization());
-    }
-
-    private static boolean plainL2(List<Regularization> r) {
-        return r == null || r.isEmpty() || r.size() == 1 && r.get(0).getClass() == L2Regularization.class;
-    }
-
-    private static boolean sameRegularization(List<Regularization> a, List<Regularization> b) {
-        boolean noneA = a == null || a.isEmpty();
-        boolean noneB = b == null || b.isEmpty();
-        return noneA && noneB || !noneA && !noneB && a.equals(b);
-    }
-
-    private static boolean plainRelu(org.nd4j.linalg.activations.IActivation a) {
-        return a instanceof ActivationReLU r && r.getMax() == null && zeroOrUnset(r.getThreshold()) && zeroOrUnset(r.getNegativeSlope());
-    }
-
-    private static boolean zeroOrUnset(Double v) {
-        return v == null || v == 0.0;
+        return MlpStepEligibility.reason(net);
     }
 
     /**
@@ -293,14 +183,13 @@ final class MlpStep {
         backward(rows);
         // Heavy-ball: backward already made v = m v + g (the weight gradients' products add into v); DL4J
         // adds L2's c p to the gradient before the updater, which here adds it to v. Then p -= lr v.
-        FloatPointer step = velocity != null ? velocity : grads;
         if (l2 != null) {
             float c = (float) l2.getL2().valueAt(iteration, epoch);
             score += 0.5 * c * cblas_sdot(numParams, params, 1, params, 1);
-            cblas_saxpy(numParams, c, params, 1, step, 1);
+            cblas_saxpy(numParams, c, params, 1, update, 1);
         }
         float lr = (float) updater.getLearningRate(iteration, epoch);
-        cblas_saxpy(numParams, -lr, step, 1, params, 1);
+        cblas_saxpy(numParams, -lr, update, 1, params, 1);
         net.getLayerWiseConfigurations().setIterationCount(iteration + 1);
         net.setScore(score);
         return score;
@@ -316,8 +205,7 @@ final class MlpStep {
                 float[] a = outputCopies[l];
                 float[] b = biasCopies[l];
                 biases[l].get(b);
-                FloatBuffer buf = outputs[l].asBuffer();
-                buf.get(a, 0, rows * out);
+                outputBuffers[l].get(0, a, 0, rows * out);
                 for (int r = 0; r < rows; r++) {
                     int o = r * out;
                     for (int c = 0; c < out; c++) {
@@ -326,7 +214,7 @@ final class MlpStep {
                         a[o + c] = Math.max(a[o + c] + b[c], 0f);
                     }
                 }
-                outputs[l].asBuffer().put(a, 0, rows * out);
+                outputBuffers[l].put(0, a, 0, rows * out);
             }
         }
     }
@@ -339,7 +227,7 @@ final class MlpStep {
         float[] b = biasCopies[layers];
         float[] y = labelCopy;
         float[] d = deltaCopies[layers];
-        outputs[layers].asBuffer().get(z, 0, n);
+        outputBuffers[layers].get(0, z, 0, n);
         biases[layers].get(b);
         labels.get(y, 0, n);
         double loss = 0;
@@ -364,7 +252,7 @@ final class MlpStep {
                 d[o + c] = (p - y[o + c]) * invRows;
             }
         }
-        deltas[layers].asBuffer().put(d, 0, n);
+        deltaBuffers[layers].put(0, d, 0, n);
         return loss / rows;
     }
 
@@ -374,25 +262,22 @@ final class MlpStep {
             int out = width[l];
             // dW^T = delta^T x  (row-major [out, in], which is DL4J's 'f' order [in, out]); db = 1^T delta.
             // With momentum they go straight into the velocity: v = m v + g is the products' beta = m.
-            FloatPointer wTarget = velocity != null ? weightVelocity[l] : weightGrads[l];
-            FloatPointer bTarget = velocity != null ? biasVelocity[l] : biasGrads[l];
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, rows, 1f, deltas[l], out, outputs[l - 1], in, momentum, wTarget, in);
-            cblas_sgemv(CblasRowMajor, CblasTrans, rows, out, 1f, deltas[l], out, ones, 1, momentum, bTarget, 1);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, rows, 1f, deltas[l], out, outputs[l - 1], in, momentum, weightTargets[l], in);
+            cblas_sgemv(CblasRowMajor, CblasTrans, rows, out, 1f, deltas[l], out, ones, 1, momentum, biasTargets[l], 1);
             if (l > 1) {
                 // The input's gradient delta W^T, through the ReLU below: zero where that layer's output is.
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, in, out, 1f, deltas[l], out, weights[l], in, 0f, deltas[l - 1], in);
                 float[] d = deltaCopies[l - 1];
                 float[] a = outputCopies[l - 1];
                 int n = rows * in;
-                FloatBuffer buf = deltas[l - 1].asBuffer();
-                buf.get(d, 0, n);
+                deltaBuffers[l - 1].get(0, d, 0, n);
                 for (int k = 0; k < n; k++) {
                     // d where a > 0, else 0, without a branch: a is a ReLU output (+0 or positive), so
                     // its bits are 0 exactly where it is zero, and (bits | -bits) >> 31 is then 0, else all ones.
                     int bits = Float.floatToRawIntBits(a[k]);
                     d[k] = Float.intBitsToFloat(Float.floatToRawIntBits(d[k]) & ((bits | -bits) >> 31));
                 }
-                deltas[l - 1].asBuffer().put(d, 0, n);
+                deltaBuffers[l - 1].put(0, d, 0, n);
             }
         }
     }

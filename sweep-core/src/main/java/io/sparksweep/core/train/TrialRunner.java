@@ -99,7 +99,7 @@ public final class TrialRunner {
             LOG.debug("trial {} trains with DL4J's fit: {}", trial.trialId(), why);
             return null;
         }
-        return MlpStep.of(net, trial.params().batchSize()).orElseThrow();
+        return new MlpStep(net, trial.params().batchSize());
     }
 
     /** One epoch of training and evaluation, or null when the loss stopped being finite. */
