@@ -57,6 +57,12 @@ public final class ExecutorData {
                 k -> PreparedData.prepare(chosen, spec, sweepSeed));
     }
 
+    /** Whether this JVM already holds {@code spec}'s data prepared with {@code sweepSeed}. */
+    static boolean holdsPrepared(DatasetSpec spec, long sweepSeed) {
+        MnistData data = RAW.get(spec.location());
+        return data != null && PREPARED.containsKey(PreparedData.key(data, spec, sweepSeed));
+    }
+
     private static MnistData read(String location) {
         long t0 = System.nanoTime();
         Path dir = new Path(toUri(location));

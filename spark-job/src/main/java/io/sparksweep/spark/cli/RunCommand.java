@@ -4,6 +4,7 @@ import io.sparksweep.core.spec.SweepFileException;
 import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;
 import io.sparksweep.spark.Leaderboard;
+import io.sparksweep.spark.LocalWarmup;
 import io.sparksweep.spark.SweepJob;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -80,6 +81,9 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("sparksweep: sweep " + sweep.name() + " from " + file + ", output " + Path.of(output.output).toAbsolutePath());
         err.flush();
+        if (session.local()) {
+            LocalWarmup.start(sweep);
+        }
         SparkSession spark = session.session("sparksweep " + sweep.name());
         try {
             boolean live = System.console() != null;

@@ -26,10 +26,20 @@ final class SessionOptions {
         if (verbose) {
             Configurator.setRootLevel(Level.INFO);
         }
-        String m = master;
-        if (m == null && System.getProperty("spark.master") == null) {
-            m = "local[*]";
+        return SparkSessions.create(appName, master(), conf);
+    }
+
+    /** Whether the session's executor is this JVM (a local master: this option's, spark-submit's, or the default). */
+    boolean local() {
+        String m = master();
+        return (m != null ? m : System.getProperty("spark.master")).startsWith("local");
+    }
+
+    /** The master to set: this option's, else none under spark-submit (it set one), else local[*]. */
+    private String master() {
+        if (master == null && System.getProperty("spark.master") == null) {
+            return "local[*]";
         }
-        return SparkSessions.create(appName, m, conf);
+        return master;
     }
 }

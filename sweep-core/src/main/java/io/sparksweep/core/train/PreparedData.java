@@ -4,6 +4,9 @@ import io.sparksweep.core.data.ImageSet;
 import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.spec.DatasetSpec;
 import io.sparksweep.core.spec.Normalization;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -82,20 +85,44 @@ public final class PreparedData {
         return p;
     }
 
+    /** Rows normalised per copy into the native matrix: 4 MB of floats for 784-pixel images. */
+    static final int CHUNK_FLOATS = 1 << 20;
+
     private static INDArray features(ImageSet set, int[] rows, Normalization norm) {
+        return features(set, rows, norm, Math.max(1, CHUNK_FLOATS / set.pixelsPerImage()));
+    }
+
+    /**
+     * The rows' pixels through {@code norm}, written into a native matrix a chunk of rows at a time.
+     * Building the whole matrix on the heap first and handing it to {@code Nd4j.create(float[])} took
+     * 0.85 s for the 54,000 training images (ND4J copies element by element), and the 170 MB array on a
+     * 1 GB heap cost as much again in page faults and collections; a chunk and one bulk copy per chunk
+     * take a fraction of that.
+     */
+    static INDArray features(ImageSet set, int[] rows, Normalization norm, int chunkRows) {
         int width = set.pixelsPerImage();
         float[] lookup = new float[256];
         for (int v = 0; v < 256; v++) {
             lookup[v] = norm.apply(v);
         }
-        float[] flat = new float[rows.length * width];
-        for (int r = 0; r < rows.length; r++) {
-            int base = r * width;
-            for (int p = 0; p < width; p++) {
-                flat[base + p] = lookup[set.pixel(rows[r], p)];
-            }
+        INDArray out;
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            out = Nd4j.createUninitialized(DataType.FLOAT, rows.length, width);
         }
-        return Nd4j.create(flat, new long[]{rows.length, width}, 'c');
+        FloatPointer target = new FloatPointer(out.data().pointer());
+        float[] chunk = new float[Math.min(rows.length, chunkRows) * width];
+        for (int first = 0; first < rows.length; first += chunkRows) {
+            int count = Math.min(chunkRows, rows.length - first);
+            for (int r = 0; r < count; r++) {
+                int image = rows[first + r];
+                int base = r * width;
+                for (int p = 0; p < width; p++) {
+                    chunk[base + p] = lookup[set.pixel(image, p)];
+                }
+            }
+            target.position((long) first * width).put(chunk, 0, count * width);
+        }
+        return out;
     }
 
     private static INDArray oneHot(ImageSet set, int[] rows) {
