@@ -5,8 +5,11 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -41,27 +44,36 @@ public final class IdxReader {
         }
     }
 
-    /** Labels from any stream (a local file or a Hadoop file system); gzip is detected from the content. */
-    public static byte[] readLabels(String name, InputStream raw) throws IOException {
-        DataInputStream in = wrap(raw);
-        Header h = header(name, in);
-        if (h.magic != LABELS_MAGIC) {
-            throw new IdxFormatException(name + ": magic number 0x" + hex(h.magic) + " is not a label file's (0x" + hex(LABELS_MAGIC) + ")");
-        }
-        return payload(name, in, h);
+    /** A file's header and payload. */
+    public record Content(Header header, byte[] payload) {
     }
 
-    /** Images from any stream, checked against their labels' count. */
-    public static ImageSet readImages(String name, InputStream raw, byte[] labels) throws IOException {
-        DataInputStream in = wrap(raw);
+    /**
+     * Reads one file of the kind {@code magic} from any stream (a local file or a Hadoop file system;
+     * gzip is detected from the content) in one pass, passing every byte of the stream, as stored, to
+     * {@code digest}: the payload lands in its final array with no copy of the file kept beside it.
+     */
+    public static Content read(String name, InputStream raw, int magic, MessageDigest digest) throws IOException {
+        DigestInputStream digested = new DigestInputStream(raw, digest);
+        DataInputStream in = wrap(digested);
         Header h = header(name, in);
-        if (h.magic != IMAGES_MAGIC) {
-            throw new IdxFormatException(name + ": magic number 0x" + hex(h.magic) + " is not an image file's (0x" + hex(IMAGES_MAGIC) + ")");
+        if (h.magic != magic) {
+            String kind = magic == LABELS_MAGIC ? "a label file's" : "an image file's";
+            throw new IdxFormatException(name + ": magic number 0x" + hex(h.magic) + " is not " + kind + " (0x" + hex(magic) + ")");
         }
+        byte[] payload = payload(name, in, h);
+        // The hash names the whole file, also any bytes after the payload that the reader did not need.
+        digested.transferTo(OutputStream.nullOutputStream());
+        return new Content(h, payload);
+    }
+
+    /** The images of {@code images}, checked against their labels' count. */
+    public static ImageSet imageSet(String name, Content images, byte[] labels) {
+        Header h = images.header();
         if (h.count != labels.length) {
             throw new IdxFormatException(name + ": holds " + h.count + " images but its label file holds " + labels.length + " labels");
         }
-        return new ImageSet(payload(name, in, h), labels, h.rows, h.cols);
+        return new ImageSet(images.payload(), labels, h.rows, h.cols);
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Images and labels held compactly as unsigned bytes (Fashion-MNIST's 70,000 images take 55 MB),
- * read once and never re-parsed. Normalised float copies are made from it by {@link PreparedData}.
+ * read once and never re-parsed. {@code PreparedData} normalises the validation and test images into
+ * float matrices once, and training images as each batch is gathered.
  */
 public final class ImageSet {
 
@@ -38,6 +39,15 @@ public final class ImageSet {
 
     public int pixelsPerImage() {
         return rows * cols;
+    }
+
+    /** Writes image {@code i} through {@code table} (one entry per pixel value) into {@code out} from {@code offset}. */
+    public void mapImage(int i, float[] table, float[] out, int offset) {
+        int width = pixelsPerImage();
+        int base = i * width;
+        for (int p = 0; p < width; p++) {
+            out[offset + p] = table[pixels[base + p] & 0xFF];
+        }
     }
 
     /** Pixel {@code p} of image {@code i}, 0..255. */

@@ -53,17 +53,16 @@ public record MnistData(ImageSet train, ImageSet test, String contentSha256) {
     public static MnistData load(FileOpener opener) {
         MessageDigest digest = sha256();
         try {
-            byte[][] raw = new byte[4][];
+            // In file order, so that the hash is SHA-256 of the four files' bytes one after the other.
+            IdxReader.Content[] files = new IdxReader.Content[4];
+            int[] magic = {IdxReader.IMAGES_MAGIC, IdxReader.LABELS_MAGIC, IdxReader.IMAGES_MAGIC, IdxReader.LABELS_MAGIC};
             for (int i = 0; i < 4; i++) {
                 try (InputStream in = opener.open(i)) {
-                    raw[i] = in.readAllBytes();
+                    files[i] = IdxReader.read(opener.name(i), in, magic[i], digest);
                 }
-                digest.update(raw[i]);
             }
-            byte[] trainLabels = IdxReader.readLabels(opener.name(1), new java.io.ByteArrayInputStream(raw[1]));
-            ImageSet train = IdxReader.readImages(opener.name(0), new java.io.ByteArrayInputStream(raw[0]), trainLabels);
-            byte[] testLabels = IdxReader.readLabels(opener.name(3), new java.io.ByteArrayInputStream(raw[3]));
-            ImageSet test = IdxReader.readImages(opener.name(2), new java.io.ByteArrayInputStream(raw[2]), testLabels);
+            ImageSet train = IdxReader.imageSet(opener.name(0), files[0], files[1].payload());
+            ImageSet test = IdxReader.imageSet(opener.name(2), files[2], files[3].payload());
             return new MnistData(train, test, HexFormat.of().formatHex(digest.digest()));
         } catch (IOException e) {
             throw new IdxFormatException("cannot read data set: " + e.getMessage(), e);

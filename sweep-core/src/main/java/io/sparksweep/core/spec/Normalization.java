@@ -1,6 +1,6 @@
 package io.sparksweep.core.spec;
 
-/** How 8-bit pixels become network inputs. Applied once per data set, never per batch. */
+/** How 8-bit pixels become network inputs, through a table of the 256 values: once per data set for evaluation, as each training batch is gathered. */
 public enum Normalization {
     /** The tutorial's {@code ToTensor()} then {@code Normalize((0.5,), (0.5,))}: {@code (x/255 - 0.5) / 0.5}, in [-1, 1]. */
     TUTORIAL("tutorial"),

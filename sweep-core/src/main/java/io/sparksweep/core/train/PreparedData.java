@@ -9,18 +9,23 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Random;
 
 /**
- * A data set ready for training: normalised once into float matrices (one row per image), with a
- * validation split held out of the training set by the sweep seed, so that every trial of a sweep
- * sees the same split. Read-only after construction and shared by the trials of one JVM.
+ * A data set ready for training, with a validation split held out of the training set by the sweep
+ * seed, so that every trial of a sweep sees the same split: validation and test images normalised once
+ * into float matrices (one row per image) for evaluation, training images kept as bytes and normalised
+ * as each batch is gathered ({@link #gatherTrain}). Read-only after construction and shared by the
+ * trials of one JVM.
  */
 public final class PreparedData {
 
-    private final INDArray trainX;
-    private final INDArray trainY;
+    private final ImageSet trainImages;
+    private final int[] trainRows;
+    private final int[] trainLabels;
+    private final float[] scale;
     private final INDArray valX;
     private final INDArray valY;
     private final INDArray testX;
@@ -28,10 +33,12 @@ public final class PreparedData {
     private final int[] valLabels;
     private final int[] testLabels;
 
-    private PreparedData(INDArray trainX, INDArray trainY, INDArray valX, INDArray valY, int[] valLabels,
+    private PreparedData(ImageSet trainImages, int[] trainRows, int[] trainLabels, float[] scale, INDArray valX, INDArray valY, int[] valLabels,
                          INDArray testX, INDArray testY, int[] testLabels) {
-        this.trainX = trainX;
-        this.trainY = trainY;
+        this.trainImages = trainImages;
+        this.trainRows = trainRows;
+        this.trainLabels = trainLabels;
+        this.scale = scale;
         this.valX = valX;
         this.valY = valY;
         this.valLabels = valLabels;
@@ -63,11 +70,21 @@ public final class PreparedData {
         for (int i = 0; i < allTest.length; i++) {
             allTest[i] = i;
         }
-        Normalization norm = spec.normalization();
-        return new PreparedData(
-                features(train, trainRows, norm), oneHot(train, trainRows),
-                features(train, valRows, norm), oneHot(train, valRows), labels(train, valRows),
-                features(test, allTest, norm), oneHot(test, allTest), labels(test, allTest));
+        float[] scale = scale(spec.normalization());
+        int[] valLabels = labels(train, valRows);
+        int[] testLabels = labels(test, allTest);
+        return new PreparedData(train, trainRows, labels(train, trainRows), scale,
+                features(train, valRows, scale), oneHot(valLabels), valLabels,
+                features(test, allTest, scale), oneHot(testLabels), testLabels);
+    }
+
+    /** The network input of each pixel value. */
+    static float[] scale(Normalization norm) {
+        float[] table = new float[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = norm.apply(v);
+        }
+        return table;
     }
 
     /** A seeded Fisher-Yates permutation of 0..n-1. */
@@ -88,65 +105,103 @@ public final class PreparedData {
     /** Rows normalised per copy into the native matrix: 4 MB of floats for 784-pixel images. */
     static final int CHUNK_FLOATS = 1 << 20;
 
-    private static INDArray features(ImageSet set, int[] rows, Normalization norm) {
-        return features(set, rows, norm, Math.max(1, CHUNK_FLOATS / set.pixelsPerImage()));
+    private static INDArray features(ImageSet set, int[] rows, float[] scale) {
+        return features(set, rows, scale, Math.max(1, CHUNK_FLOATS / set.pixelsPerImage()));
     }
 
     /**
-     * The rows' pixels through {@code norm}, written into a native matrix a chunk of rows at a time.
+     * The rows' pixels through {@code scale}, written into a native matrix a chunk of rows at a time.
      * Building the whole matrix on the heap first and handing it to {@code Nd4j.create(float[])} took
-     * 0.85 s for the 54,000 training images (ND4J copies element by element), and the 170 MB array on a
-     * 1 GB heap cost as much again in page faults and collections; a chunk and one bulk copy per chunk
-     * take a fraction of that.
+     * 0.85 s for 54,000 images (ND4J copies element by element), and a 170 MB heap array cost as much
+     * again in page faults and collections; a chunk and one bulk copy per chunk take a fraction of that.
      */
-    static INDArray features(ImageSet set, int[] rows, Normalization norm, int chunkRows) {
+    static INDArray features(ImageSet set, int[] rows, float[] scale, int chunkRows) {
         int width = set.pixelsPerImage();
-        float[] lookup = new float[256];
-        for (int v = 0; v < 256; v++) {
-            lookup[v] = norm.apply(v);
-        }
         INDArray out;
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             out = Nd4j.createUninitialized(DataType.FLOAT, rows.length, width);
         }
-        FloatPointer target = new FloatPointer(out.data().pointer());
         float[] chunk = new float[Math.min(rows.length, chunkRows) * width];
         for (int first = 0; first < rows.length; first += chunkRows) {
             int count = Math.min(chunkRows, rows.length - first);
             for (int r = 0; r < count; r++) {
-                int image = rows[first + r];
-                int base = r * width;
-                for (int p = 0; p < width; p++) {
-                    chunk[base + p] = lookup[set.pixel(image, p)];
-                }
+                set.mapImage(rows[first + r], scale, chunk, r * width);
             }
-            target.position((long) first * width).put(chunk, 0, count * width);
+            writeRows(out, first, count, chunk);
         }
         return out;
     }
 
-    private static INDArray oneHot(ImageSet set, int[] rows) {
-        float[] flat = new float[rows.length * 10];
-        for (int r = 0; r < rows.length; r++) {
-            int label = set.label(rows[r]);
-            if (label > 9) {
-                throw new IllegalArgumentException("label " + label + " of image " + rows[r] + " is outside 0..9");
-            }
-            flat[r * 10 + label] = 1f;
+    /**
+     * Copies {@code count} rows from {@code rows} into the row-major matrix {@code target} from row
+     * {@code first}: on the CPU backend one copy into its memory; other backends (CUDA) keep a device copy
+     * that only ND4J's own operations keep in step, so there ND4J assigns them.
+     */
+    private static void writeRows(INDArray target, int first, int count, float[] rows) {
+        long width = target.columns();
+        if (Nd4j.getEnvironment().isCPU()) {
+            new FloatPointer(target.data().pointer()).position(target.offset() + first * width).put(rows, 0, (int) (count * width));
+        } else {
+            INDArray block = Nd4j.create(java.util.Arrays.copyOf(rows, (int) (count * width)), new long[]{count, width}, 'c');
+            target.get(NDArrayIndex.interval(first, first + count), NDArrayIndex.all()).assign(block);
         }
-        return Nd4j.create(flat, new long[]{rows.length, 10}, 'c');
     }
 
+    /**
+     * Gathers a training batch: the images at positions {@code order[from .. from+count)} of the training
+     * split, normalised, into {@code features} (count x pixels) and their one-hot labels into
+     * {@code labels} (count x 10), both row-major arrays of count rows, through the caller's scratch arrays.
+     * The training images stay bytes (Fashion-MNIST's 54,000 take 42 MB; as floats 170 MB, whose first
+     * touch alone cost ~0.6 s on the machine measured); a batch is normalised as it is copied, which
+     * costs what copying its floats did.
+     */
+    void gatherTrain(int[] order, int from, int count, INDArray features, INDArray labels, Scratch scratch) {
+        int width = trainImages.pixelsPerImage();
+        java.util.Arrays.fill(scratch.labels, 0, count * 10, 0f);
+        for (int r = 0; r < count; r++) {
+            int row = order[from + r];
+            trainImages.mapImage(trainRows[row], scale, scratch.features, r * width);
+            scratch.labels[r * 10 + trainLabels[row]] = 1f;
+        }
+        writeRows(features, 0, count, scratch.features);
+        writeRows(labels, 0, count, scratch.labels);
+    }
+
+    /** A trial's own buffers for {@link #gatherTrain}, for batches of up to {@code batchSize} images. */
+    Scratch scratch(int batchSize) {
+        return new Scratch(new float[batchSize * trainImages.pixelsPerImage()], new float[batchSize * 10]);
+    }
+
+    record Scratch(float[] features, float[] labels) {
+    }
+
+    private static INDArray oneHot(int[] labels) {
+        float[] flat = new float[labels.length * 10];
+        for (int r = 0; r < labels.length; r++) {
+            flat[r * 10 + labels[r]] = 1f;
+        }
+        return Nd4j.create(flat, new long[]{labels.length, 10}, 'c');
+    }
+
+    /** The rows' labels, each checked to be a class 0..9. */
     private static int[] labels(ImageSet set, int[] rows) {
         int[] out = new int[rows.length];
         for (int r = 0; r < rows.length; r++) {
             out[r] = set.label(rows[r]);
+            if (out[r] > 9) {
+                throw new IllegalArgumentException("label " + out[r] + " of image " + rows[r] + " is outside 0..9");
+            }
         }
         return out;
     }
 
     public int trainSize() {
-        return (int) trainX.rows();
+        return trainRows.length;
+    }
+
+    /** Inputs per image. */
+    int width() {
+        return trainImages.pixelsPerImage();
     }
 
     public int valSize() {
@@ -155,14 +210,6 @@ public final class PreparedData {
 
     public int testSize() {
         return (int) testX.rows();
-    }
-
-    INDArray trainX() {
-        return trainX;
-    }
-
-    INDArray trainY() {
-        return trainY;
     }
 
     INDArray valX() {

@@ -3,6 +3,7 @@ package io.sparksweep.core.train;
 import io.sparksweep.core.model.NetworkFactory;
 import io.sparksweep.core.plan.TrialSpec;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -113,11 +113,11 @@ public final class TrialRunner {
         // costs more than the gather (0.3-0.7 ms for a 64x784 batch here, against 0.02 ms to fill one).
         DataSet full = batchArrays(data, batch);
         DataSet last = n % batch == 0 ? full : batchArrays(data, n % batch);
+        PreparedData.Scratch scratch = data.scratch(batch);
         for (int start = 0; start < n; start += batch) {
-            int[] rows = Arrays.copyOfRange(order, start, Math.min(n, start + batch));
-            DataSet b = rows.length == batch ? full : last;
-            Nd4j.pullRows(data.trainX(), b.getFeatures(), 1, rows);
-            Nd4j.pullRows(data.trainY(), b.getLabels(), 1, rows);
+            int count = Math.min(batch, n - start);
+            DataSet b = count == batch ? full : last;
+            data.gatherTrain(order, start, count, b.getFeatures(), b.getLabels(), scratch);
             double loss;
             if (step != null) {
                 loss = step.fit(b.getFeatures(), b.getLabels());
@@ -128,7 +128,7 @@ public final class TrialRunner {
             if (!Double.isFinite(loss)) {
                 return null;
             }
-            lossSum += loss * rows.length;
+            lossSum += loss * count;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         net.incrementEpochCount();
@@ -141,8 +141,7 @@ public final class TrialRunner {
     }
 
     private static DataSet batchArrays(PreparedData data, int rows) {
-        return new DataSet(Nd4j.create(data.trainX().dataType(), rows, data.trainX().columns()),
-                Nd4j.create(data.trainY().dataType(), rows, data.trainY().columns()));
+        return new DataSet(Nd4j.create(DataType.FLOAT, rows, data.width()), Nd4j.create(DataType.FLOAT, rows, 10));
     }
 
     private TrialResult result(TrialSpec trial, TrialStatus status, String error, List<EpochMetrics> history, Instant started) {

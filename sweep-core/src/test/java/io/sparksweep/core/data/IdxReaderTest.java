@@ -31,6 +31,24 @@ class IdxReaderTest {
     }
 
     @Test
+    void load_contentSha256_isTheHashOfTheFourFilesBytesWithAnythingAfterThePayload() throws Exception {
+        SyntheticMnist.write(dir, 40, 10, 3);
+        // An uncompressed label file with more bytes after its payload than the reader buffers.
+        Path labels = dir.resolve("t10k-labels-idx1-ubyte.gz");
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(labels))) {
+            Files.write(dir.resolve("t10k-labels-idx1-ubyte"), in.readAllBytes());
+        }
+        Files.delete(labels);
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), new byte[300_000], java.nio.file.StandardOpenOption.APPEND);
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (String name : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                "t10k-labels-idx1-ubyte")) {
+            sha.update(Files.readAllBytes(dir.resolve(name)));
+        }
+        assertEquals(java.util.HexFormat.of().formatHex(sha.digest()), MnistData.load(dir).contentSha256());
+    }
+
+    @Test
     void load_rawFiles_givesSameContentAsGzip() throws IOException {
         SyntheticMnist.write(dir, 30, 10, 2);
         MnistData gz = MnistData.load(dir);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,17 +30,38 @@ class PreparedDataTest {
         ImageSet set = MnistData.load(SyntheticMnist.write(dir, 50, 10, 3)).train();
         int[] rows = {49, 0, 7, 7, 23, 11, 30, 1, 2, 48, 5};
         for (Normalization norm : Normalization.values()) {
-            float[] expected = new float[rows.length * 784];
-            for (int r = 0; r < rows.length; r++) {
-                for (int p = 0; p < 784; p++) {
-                    expected[r * 784 + p] = norm.apply(set.pixel(rows[r], p));
-                }
-            }
             for (int chunkRows : new int[]{1, 3, 4, 11, 100}) {
-                INDArray x = PreparedData.features(set, rows, norm, chunkRows);
+                INDArray x = PreparedData.features(set, rows, PreparedData.scale(norm), chunkRows);
                 assertEquals(DataType.FLOAT, x.dataType());
                 assertArrayEquals(new long[]{rows.length, 784}, x.shape());
-                assertArrayEquals(expected, x.data().asFloat(), 0f, norm + ", chunks of " + chunkRows + " rows");
+                assertArrayEquals(normalised(set, rows, norm), x.data().asFloat(), 0f, norm + ", chunks of " + chunkRows + " rows");
+            }
+        }
+    }
+
+    @Test
+    void gatheredBatchesAreTheChosenTrainingImagesNormalisedWithTheirLabelsOnly() throws IOException {
+        MnistData data = MnistData.load(SyntheticMnist.write(dir, 100, 20, 6));
+        DatasetSpec spec = new DatasetSpec("synthetic", dir.toString(), 0.2, Normalization.TUTORIAL, 0, 0);
+        PreparedData p = PreparedData.prepare(data, spec, 3);
+        int[] order = PreparedData.permutation(p.trainSize(), new java.util.Random(9));
+        PreparedData.Scratch scratch = p.scratch(16);
+        INDArray x = Nd4j.create(DataType.FLOAT, 16, 784);
+        INDArray y = Nd4j.create(DataType.FLOAT, 16, 10);
+        INDArray shortX = Nd4j.create(DataType.FLOAT, 5, 784);
+        INDArray shortY = Nd4j.create(DataType.FLOAT, 5, 10);
+        int[] images = trainingImages(p, data.train(), Normalization.TUTORIAL);
+        for (int from : new int[]{0, 16, 75}) {
+            int count = Math.min(16, p.trainSize() - from);
+            INDArray bx = count == 16 ? x : shortX;
+            INDArray by = count == 16 ? y : shortY;
+            p.gatherTrain(order, from, count, bx, by, scratch);
+            int[] chosen = IntStream.range(from, from + count).map(i -> images[order[i]]).toArray();
+            assertArrayEquals(normalised(data.train(), chosen, Normalization.TUTORIAL), bx.data().asFloat(), 0f, "batch from " + from);
+            for (int r = 0; r < count; r++) {
+                float[] oneHot = new float[10];
+                oneHot[data.train().label(chosen[r])] = 1f;
+                assertArrayEquals(oneHot, by.getRow(r).toFloatVector(), 0f, "labels of batch from " + from + ", row " + r);
             }
         }
     }
@@ -54,10 +76,10 @@ class PreparedDataTest {
         assertEquals(50, a.valSize());
         assertEquals(40, a.testSize());
         assertArrayEquals(a.valX().data().asFloat(), b.valX().data().asFloat(), 0f);
-        assertArrayEquals(a.trainX().data().asFloat(), b.trainX().data().asFloat(), 0f);
+        assertArrayEquals(trainingImages(a, data.train(), Normalization.UNIT), trainingImages(b, data.train(), Normalization.UNIT));
         // Each validation row is a training image with its own label; none is also trained on.
-        int[] valImages = IntStream.range(0, a.valSize()).map(r -> imageOf(data.train(), a.valX().getRow(r))).toArray();
-        int[] trainImages = IntStream.range(0, a.trainSize()).map(r -> imageOf(data.train(), a.trainX().getRow(r))).toArray();
+        int[] valImages = IntStream.range(0, a.valSize()).map(r -> imageOf(data.train(), a.valX().getRow(r).toFloatVector(), Normalization.UNIT)).toArray();
+        int[] trainImages = trainingImages(a, data.train(), Normalization.UNIT);
         for (int r = 0; r < valImages.length; r++) {
             assertEquals(data.train().label(valImages[r]), a.valLabels()[r]);
             assertEquals(1f, a.valY().getFloat(r, a.valLabels()[r]));
@@ -69,18 +91,35 @@ class PreparedDataTest {
                 "another sweep seed holds out other rows");
     }
 
-    /** The training image whose pixels (UNIT scaling) are this row; the synthetic images are all distinct. */
-    private static int imageOf(ImageSet set, INDArray row) {
-        float[] v = row.toFloatVector();
+    /** The training file's image at each position of the training split, found by gathering the whole split. */
+    private static int[] trainingImages(PreparedData p, ImageSet set, Normalization norm) {
+        int n = p.trainSize();
+        INDArray x = Nd4j.create(DataType.FLOAT, n, 784);
+        p.gatherTrain(IntStream.range(0, n).toArray(), 0, n, x, Nd4j.create(DataType.FLOAT, n, 10), p.scratch(n));
+        return IntStream.range(0, n).map(r -> imageOf(set, x.getRow(r).toFloatVector(), norm)).toArray();
+    }
+
+    private static float[] normalised(ImageSet set, int[] rows, Normalization norm) {
+        float[] out = new float[rows.length * 784];
+        for (int r = 0; r < rows.length; r++) {
+            for (int p = 0; p < 784; p++) {
+                out[r * 784 + p] = norm.apply(set.pixel(rows[r], p));
+            }
+        }
+        return out;
+    }
+
+    /** The image whose normalised pixels are {@code row}; the synthetic images are all distinct. */
+    private static int imageOf(ImageSet set, float[] row, Normalization norm) {
         for (int i = 0; i < set.size(); i++) {
             boolean same = true;
-            for (int p = 0; p < v.length && same; p++) {
-                same = Normalization.UNIT.apply(set.pixel(i, p)) == v[p];
+            for (int p = 0; p < row.length && same; p++) {
+                same = norm.apply(set.pixel(i, p)) == row[p];
             }
             if (same) {
                 return i;
             }
         }
-        throw new AssertionError("row matches no training image");
+        throw new AssertionError("row matches no image");
     }
 }
