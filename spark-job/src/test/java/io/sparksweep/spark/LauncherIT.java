@@ -32,11 +32,42 @@ class LauncherIT {
     }
 
     @BeforeAll
-    static void setUp() throws IOException {
+    static void setUp() throws IOException, InterruptedException {
         launcher = Path.of(System.getProperty("sparksweep.root"), "sparksweep").toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(launcher), launcher + " is not executable");
         SyntheticMnist.write(dir.resolve("data"), 2000, 200, 9);
         reader = TestOutputs.reader();
+        recordsTheClassArchiveOnItsFirstRun();
+    }
+
+    /**
+     * The first run after a build records the JVM's class archive by running {@code sparksweep check};
+     * the later runs (every other test here) map it. Unless the environment turned it off.
+     */
+    private static void recordsTheClassArchiveOnItsFirstRun() throws IOException, InterruptedException {
+        Path target = launcher.getParent().resolve("spark-job/target");
+        Result first = run("--version");
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().startsWith("sparksweep "), first.out());
+        if ("off".equals(System.getenv("SPARKSWEEP_CLASS_ARCHIVE"))) {
+            return;
+        }
+        Path archive = target.resolve("sparksweep.jsa");
+        assertTrue(Files.isRegularFile(archive), "no class archive after the first run:\n" + first.err()
+                + (Files.exists(target.resolve("sparksweep-check.log")) ? Files.readString(target.resolve("sparksweep-check.log")) : ""));
+        assertTrue(Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(target.resolve("sparksweep.jar"))) >= 0,
+                "the archive is older than the jar");
+        Result second = run("--version");
+        assertEquals(0, second.exit(), second.err());
+        assertEquals("", second.err(), "the second run records nothing and the JVM does not complain about the archive");
+    }
+
+    @Test
+    void check_trainsAndReadsBackItsTwoTrials() throws Exception {
+        Result r = run("check");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("check: OK (2 of 2 trials completed, 2 read back with Spark SQL"), r.out());
+        assertTrue(r.out().contains("|check|") && r.out().contains("|cnn ") && r.out().contains("|mlp "), r.out());
     }
 
     @AfterAll
