@@ -29,10 +29,14 @@ final class SessionOptions {
         return SparkSessions.create(appName, master(), conf);
     }
 
-    /** Whether the session's executor is this JVM (a local master: this option's, spark-submit's, or the default). */
+    /**
+     * Whether the session's executor is this JVM: a local master ({@code local}, {@code local[N]},
+     * {@code local[N,F]}), this option's, spark-submit's or the default; not {@code local-cluster}.
+     */
     boolean local() {
         String m = master();
-        return (m != null ? m : System.getProperty("spark.master")).startsWith("local");
+        m = m != null ? m : System.getProperty("spark.master");
+        return m.equals("local") || m.startsWith("local[");
     }
 
     /** The master to set: this option's, else none under spark-submit (it set one), else local[*]. */
