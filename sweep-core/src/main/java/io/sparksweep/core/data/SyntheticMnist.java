@@ -10,7 +10,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a small MNIST-format data set that a tiny network learns in one epoch: class k is a bright
- * band at rows 2k+3..2k+5 over seeded noise. Used by the tests of both modules.
+ * band at rows 2k+3..2k+5 over seeded noise. Used by the tests of both modules and by
+ * {@code sparksweep check}.
  */
 public final class SyntheticMnist {
 
@@ -40,8 +41,8 @@ public final class SyntheticMnist {
                 }
             }
         }
-        writeIdx(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), 0x801, new int[]{n}, labels);
-        writeIdx(dir.resolve(prefix + "-images-idx3-ubyte.gz"), 0x803, new int[]{n, 28, 28}, pixels);
+        writeIdx(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), IdxReader.LABELS_MAGIC, new int[]{n}, labels);
+        writeIdx(dir.resolve(prefix + "-images-idx3-ubyte.gz"), IdxReader.IMAGES_MAGIC, new int[]{n, 28, 28}, pixels);
     }
 
     /** Writes one gzipped IDX file with the given magic number and sizes. */

@@ -8,6 +8,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -17,7 +18,7 @@ import java.util.Random;
  * A data set ready for training, with a validation split held out of the training set by the sweep
  * seed, so that every trial of a sweep sees the same split: validation and test images normalised once
  * into float matrices (one row per image) for evaluation, training images kept as bytes and normalised
- * as each batch is gathered ({@link #gatherTrain}). Read-only after construction and shared by the
+ * as each batch is gathered ({@link TrainBatches}). Read-only after construction and shared by the
  * trials of one JVM.
  */
 public final class PreparedData {
@@ -26,6 +27,7 @@ public final class PreparedData {
     private final int[] trainRows;
     private final int[] trainLabels;
     private final float[] scale;
+    private final boolean cpuMemory;
     private final INDArray valX;
     private final INDArray valY;
     private final INDArray testX;
@@ -33,12 +35,13 @@ public final class PreparedData {
     private final int[] valLabels;
     private final int[] testLabels;
 
-    private PreparedData(ImageSet trainImages, int[] trainRows, int[] trainLabels, float[] scale, INDArray valX, INDArray valY, int[] valLabels,
-                         INDArray testX, INDArray testY, int[] testLabels) {
+    private PreparedData(ImageSet trainImages, int[] trainRows, int[] trainLabels, float[] scale, boolean cpuMemory,
+                         INDArray valX, INDArray valY, int[] valLabels, INDArray testX, INDArray testY, int[] testLabels) {
         this.trainImages = trainImages;
         this.trainRows = trainRows;
         this.trainLabels = trainLabels;
         this.scale = scale;
+        this.cpuMemory = cpuMemory;
         this.valX = valX;
         this.valY = valY;
         this.valLabels = valLabels;
@@ -71,11 +74,12 @@ public final class PreparedData {
             allTest[i] = i;
         }
         float[] scale = scale(spec.normalization());
+        boolean cpuMemory = Nd4j.getEnvironment().isCPU();
         int[] valLabels = labels(train, valRows);
         int[] testLabels = labels(test, allTest);
-        return new PreparedData(train, trainRows, labels(train, trainRows), scale,
-                features(train, valRows, scale), oneHot(valLabels), valLabels,
-                features(test, allTest, scale), oneHot(testLabels), testLabels);
+        return new PreparedData(train, trainRows, labels(train, trainRows), scale, cpuMemory,
+                features(train, valRows, scale, cpuMemory), oneHot(valLabels), valLabels,
+                features(test, allTest, scale, cpuMemory), oneHot(testLabels), testLabels);
     }
 
     /** The network input of each pixel value. */
@@ -105,8 +109,8 @@ public final class PreparedData {
     /** Rows normalised per copy into the native matrix: 4 MB of floats for 784-pixel images. */
     static final int CHUNK_FLOATS = 1 << 20;
 
-    private static INDArray features(ImageSet set, int[] rows, float[] scale) {
-        return features(set, rows, scale, Math.max(1, CHUNK_FLOATS / set.pixelsPerImage()));
+    private static INDArray features(ImageSet set, int[] rows, float[] scale, boolean cpuMemory) {
+        return features(set, rows, scale, Math.max(1, CHUNK_FLOATS / set.pixelsPerImage()), cpuMemory);
     }
 
     /**
@@ -115,7 +119,7 @@ public final class PreparedData {
      * 0.85 s for 54,000 images (ND4J copies element by element), and a 170 MB heap array cost as much
      * again in page faults and collections; a chunk and one bulk copy per chunk take a fraction of that.
      */
-    static INDArray features(ImageSet set, int[] rows, float[] scale, int chunkRows) {
+    static INDArray features(ImageSet set, int[] rows, float[] scale, int chunkRows, boolean cpuMemory) {
         int width = set.pixelsPerImage();
         INDArray out;
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -127,19 +131,19 @@ public final class PreparedData {
             for (int r = 0; r < count; r++) {
                 set.mapImage(rows[first + r], scale, chunk, r * width);
             }
-            writeRows(out, first, count, chunk);
+            writeRows(out, first, count, chunk, cpuMemory);
         }
         return out;
     }
 
     /**
      * Copies {@code count} rows from {@code rows} into the row-major matrix {@code target} from row
-     * {@code first}: on the CPU backend one copy into its memory; other backends (CUDA) keep a device copy
-     * that only ND4J's own operations keep in step, so there ND4J assigns them.
+     * {@code first}: on the CPU backend ({@code cpuMemory}) one copy into its memory; other backends (CUDA)
+     * keep a device copy that only ND4J's own operations keep in step, so there ND4J assigns them.
      */
-    private static void writeRows(INDArray target, int first, int count, float[] rows) {
+    private static void writeRows(INDArray target, int first, int count, float[] rows, boolean cpuMemory) {
         long width = target.columns();
-        if (Nd4j.getEnvironment().isCPU()) {
+        if (cpuMemory) {
             new FloatPointer(target.data().pointer()).position(target.offset() + first * width).put(rows, 0, (int) (count * width));
         } else {
             INDArray block = Nd4j.create(java.util.Arrays.copyOf(rows, (int) (count * width)), new long[]{count, width}, 'c');
@@ -147,32 +151,59 @@ public final class PreparedData {
         }
     }
 
+    /** A trial's training batches of {@code batchSize} images (the last of an epoch may be shorter). */
+    TrainBatches batches(int batchSize) {
+        return new TrainBatches(batchSize);
+    }
+
     /**
-     * Gathers a training batch: the images at positions {@code order[from .. from+count)} of the training
-     * split, normalised, into {@code features} (count x pixels) and their one-hot labels into
-     * {@code labels} (count x 10), both row-major arrays of count rows, through the caller's scratch arrays.
-     * The training images stay bytes (Fashion-MNIST's 54,000 take 42 MB; as floats 170 MB, whose first
-     * touch alone cost ~0.6 s on the machine measured); a batch is normalised as it is copied, which
-     * costs what copying its floats did.
+     * One trial's batch arrays, filled again for every batch: a fresh ND4J array outside DL4J's workspaces
+     * costs more than the gather (0.3-0.7 ms for a 64x784 batch, against 0.02 ms to fill one). The
+     * training images stay bytes (Fashion-MNIST's 54,000 take 42 MB; as floats 170 MB, whose first touch
+     * alone cost ~0.6 s on the machine measured); a batch is normalised as it is copied, which costs what
+     * copying its floats did.
      */
-    void gatherTrain(int[] order, int from, int count, INDArray features, INDArray labels, Scratch scratch) {
-        int width = trainImages.pixelsPerImage();
-        java.util.Arrays.fill(scratch.labels, 0, count * 10, 0f);
-        for (int r = 0; r < count; r++) {
-            int row = order[from + r];
-            trainImages.mapImage(trainRows[row], scale, scratch.features, r * width);
-            scratch.labels[r * 10 + trainLabels[row]] = 1f;
+    final class TrainBatches {
+
+        private final int batchSize;
+        private final DataSet full;
+        private final DataSet last;
+        private final float[] features;
+        private final float[] labels;
+
+        private TrainBatches(int batchSize) {
+            int n = trainRows.length;
+            int width = trainImages.pixelsPerImage();
+            this.batchSize = batchSize;
+            this.full = arrays(batchSize, width);
+            this.last = n % batchSize == 0 ? full : arrays(n % batchSize, width);
+            this.features = new float[batchSize * width];
+            this.labels = new float[batchSize * 10];
         }
-        writeRows(features, 0, count, scratch.features);
-        writeRows(labels, 0, count, scratch.labels);
-    }
 
-    /** A trial's own buffers for {@link #gatherTrain}, for batches of up to {@code batchSize} images. */
-    Scratch scratch(int batchSize) {
-        return new Scratch(new float[batchSize * trainImages.pixelsPerImage()], new float[batchSize * 10]);
-    }
+        private static DataSet arrays(int rows, int width) {
+            return new DataSet(Nd4j.create(DataType.FLOAT, rows, width), Nd4j.create(DataType.FLOAT, rows, 10));
+        }
 
-    record Scratch(float[] features, float[] labels) {
+        /**
+         * The batch that starts at {@code from} (a multiple of the batch size) in the epoch's order of the
+         * training split: those images, normalised, with their one-hot labels. The returned arrays are this
+         * object's, overwritten by the next call.
+         */
+        DataSet gather(int[] order, int from) {
+            int count = Math.min(batchSize, trainRows.length - from);
+            DataSet batch = count == batchSize ? full : last;
+            int width = trainImages.pixelsPerImage();
+            java.util.Arrays.fill(labels, 0, count * 10, 0f);
+            for (int r = 0; r < count; r++) {
+                int row = order[from + r];
+                trainImages.mapImage(trainRows[row], scale, features, r * width);
+                labels[r * 10 + trainLabels[row]] = 1f;
+            }
+            writeRows(batch.getFeatures(), 0, count, features, cpuMemory);
+            writeRows(batch.getLabels(), 0, count, labels, cpuMemory);
+            return batch;
+        }
     }
 
     private static INDArray oneHot(int[] labels) {
@@ -197,11 +228,6 @@ public final class PreparedData {
 
     public int trainSize() {
         return trainRows.length;
-    }
-
-    /** Inputs per image. */
-    int width() {
-        return trainImages.pixelsPerImage();
     }
 
     public int valSize() {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ class PreparedDataTest {
         int[] rows = {49, 0, 7, 7, 23, 11, 30, 1, 2, 48, 5};
         for (Normalization norm : Normalization.values()) {
             for (int chunkRows : new int[]{1, 3, 4, 11, 100}) {
-                INDArray x = PreparedData.features(set, rows, PreparedData.scale(norm), chunkRows);
+                INDArray x = PreparedData.features(set, rows, PreparedData.scale(norm), chunkRows, Nd4j.getEnvironment().isCPU());
                 assertEquals(DataType.FLOAT, x.dataType());
                 assertArrayEquals(new long[]{rows.length, 784}, x.shape());
                 assertArrayEquals(normalised(set, rows, norm), x.data().asFloat(), 0f, norm + ", chunks of " + chunkRows + " rows");
@@ -45,17 +46,14 @@ class PreparedDataTest {
         DatasetSpec spec = new DatasetSpec("synthetic", dir.toString(), 0.2, Normalization.TUTORIAL, 0, 0);
         PreparedData p = PreparedData.prepare(data, spec, 3);
         int[] order = PreparedData.permutation(p.trainSize(), new java.util.Random(9));
-        PreparedData.Scratch scratch = p.scratch(16);
-        INDArray x = Nd4j.create(DataType.FLOAT, 16, 784);
-        INDArray y = Nd4j.create(DataType.FLOAT, 16, 10);
-        INDArray shortX = Nd4j.create(DataType.FLOAT, 5, 784);
-        INDArray shortY = Nd4j.create(DataType.FLOAT, 5, 10);
+        PreparedData.TrainBatches batches = p.batches(24);
         int[] images = trainingImages(p, data.train(), Normalization.TUTORIAL);
-        for (int from : new int[]{0, 16, 75}) {
-            int count = Math.min(16, p.trainSize() - from);
-            INDArray bx = count == 16 ? x : shortX;
-            INDArray by = count == 16 ? y : shortY;
-            p.gatherTrain(order, from, count, bx, by, scratch);
+        for (int from : new int[]{0, 24, 72}) {
+            int count = Math.min(24, p.trainSize() - from);
+            DataSet batch = batches.gather(order, from);
+            INDArray bx = batch.getFeatures();
+            INDArray by = batch.getLabels();
+            assertEquals(count, bx.rows());
             int[] chosen = IntStream.range(from, from + count).map(i -> images[order[i]]).toArray();
             assertArrayEquals(normalised(data.train(), chosen, Normalization.TUTORIAL), bx.data().asFloat(), 0f, "batch from " + from);
             for (int r = 0; r < count; r++) {
@@ -94,8 +92,7 @@ class PreparedDataTest {
     /** The training file's image at each position of the training split, found by gathering the whole split. */
     private static int[] trainingImages(PreparedData p, ImageSet set, Normalization norm) {
         int n = p.trainSize();
-        INDArray x = Nd4j.create(DataType.FLOAT, n, 784);
-        p.gatherTrain(IntStream.range(0, n).toArray(), 0, n, x, Nd4j.create(DataType.FLOAT, n, 10), p.scratch(n));
+        INDArray x = p.batches(n).gather(IntStream.range(0, n).toArray(), 0).getFeatures();
         return IntStream.range(0, n).map(r -> imageOf(set, x.getRow(r).toFloatVector(), norm)).toArray();
     }
 
