@@ -1,5 +1,7 @@
 package io.sparksweep.spark;
 
+import io.sparksweep.spark.store.Leaderboard;
+
 import io.sparksweep.core.data.SyntheticMnist;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

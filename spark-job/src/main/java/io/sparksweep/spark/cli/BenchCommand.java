@@ -1,15 +1,15 @@
 package io.sparksweep.spark.cli;
 
 import io.sparksweep.core.data.MnistData;
-import io.sparksweep.core.plan.Planner;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;
-import io.sparksweep.core.train.EpochMetrics;
-import io.sparksweep.core.train.PreparedData;
-import io.sparksweep.core.train.TrialResult;
+import io.sparksweep.core.trial.EpochMetrics;
+import io.sparksweep.core.data.PreparedData;
+import io.sparksweep.core.trial.TrialResult;
 import io.sparksweep.core.train.TrialRunner;
-import io.sparksweep.spark.ThreadBudget;
+import io.sparksweep.spark.exec.ThreadBudget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

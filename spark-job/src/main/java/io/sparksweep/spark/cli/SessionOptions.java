@@ -1,6 +1,6 @@
 package io.sparksweep.spark.cli;
 
-import io.sparksweep.spark.SparkSessions;
+import io.sparksweep.spark.session.SparkSessions;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.SparkSession;

@@ -1,6 +1,6 @@
 package io.sparksweep.spark.cli;
 
-import io.sparksweep.spark.Leaderboard;
+import io.sparksweep.spark.store.Leaderboard;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

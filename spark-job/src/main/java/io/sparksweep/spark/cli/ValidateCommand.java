@@ -1,7 +1,7 @@
 package io.sparksweep.spark.cli;
 
-import io.sparksweep.core.plan.Planner;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.SweepFileException;
 import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;

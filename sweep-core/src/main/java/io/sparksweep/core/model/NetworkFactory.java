@@ -1,6 +1,10 @@
 package io.sparksweep.core.model;
 
-import io.sparksweep.core.plan.TrialParams;
+import io.sparksweep.core.fastpath.BatchNormHelper;
+import io.sparksweep.core.fastpath.LayerHelpers;
+import io.sparksweep.core.fastpath.ReusingDenseLayer;
+
+import io.sparksweep.core.trial.TrialParams;
 import io.sparksweep.core.spec.Architecture;
 import io.sparksweep.core.spec.LrSchedule;
 import io.sparksweep.core.spec.OptimizerSpec;

@@ -1,6 +1,6 @@
 package io.sparksweep.core.result;
 
-import io.sparksweep.core.train.EpochMetrics;
+import io.sparksweep.core.trial.EpochMetrics;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.sparksweep.core.result;
 
-import io.sparksweep.core.plan.TrialSpec;
-import io.sparksweep.core.train.TrialResult;
-import io.sparksweep.core.train.TrialStatus;
+import io.sparksweep.core.trial.TrialSpec;
+import io.sparksweep.core.trial.TrialResult;
+import io.sparksweep.core.trial.TrialStatus;
 
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.sparksweep.core.result;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.Architecture;
 
 /** The whole trial spec as JSON, for the leaderboard's {@code params_json} column. */

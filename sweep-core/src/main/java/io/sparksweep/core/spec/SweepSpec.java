@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed, valid sweep file. Produced by {@link SweepFileParser}; the next step is
- * {@link io.sparksweep.core.plan.Planner}, which turns it into trials.
+ * {@link io.sparksweep.core.search.Planner}, which turns it into trials.
  *
  * @param name       the sweep's name: the leaderboard partition and part of every trial id
  * @param seed       the sweep seed; every trial's seed derives from it

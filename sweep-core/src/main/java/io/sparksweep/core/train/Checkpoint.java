@@ -1,6 +1,8 @@
 package io.sparksweep.core.train;
 
-import io.sparksweep.core.model.LayerHelpers;
+import io.sparksweep.core.trial.EpochMetrics;
+
+import io.sparksweep.core.fastpath.LayerHelpers;
 import io.sparksweep.core.model.NetworkFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;

@@ -1,6 +1,8 @@
 package io.sparksweep.core.train;
 
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.trial.EpochMetrics;
+
+import io.sparksweep.core.trial.TrialSpec;
 
 import java.util.function.Supplier;
 

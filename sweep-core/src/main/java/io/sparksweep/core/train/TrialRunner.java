@@ -1,7 +1,14 @@
 package io.sparksweep.core.train;
 
+import io.sparksweep.core.data.PreparedData;
+import io.sparksweep.core.fastpath.MlpStep;
+import io.sparksweep.core.trial.EpochMetrics;
+import io.sparksweep.core.trial.RunEnvironment;
+import io.sparksweep.core.trial.TrialResult;
+import io.sparksweep.core.trial.TrialStatus;
+
 import io.sparksweep.core.model.NetworkFactory;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.trial.TrialSpec;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;

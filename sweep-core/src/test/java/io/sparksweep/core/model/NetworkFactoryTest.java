@@ -1,6 +1,6 @@
 package io.sparksweep.core.model;
 
-import io.sparksweep.core.plan.TrialParams;
+import io.sparksweep.core.trial.TrialParams;
 import io.sparksweep.core.spec.Architecture;
 import io.sparksweep.core.spec.LrSchedule;
 import io.sparksweep.core.spec.OptimizerSpec;

@@ -1,7 +1,7 @@
 package io.sparksweep.core.spec;
 
-import io.sparksweep.core.plan.Planner;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.TrialSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

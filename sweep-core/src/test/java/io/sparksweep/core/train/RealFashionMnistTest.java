@@ -1,9 +1,13 @@
 package io.sparksweep.core.train;
 
+import io.sparksweep.core.data.PreparedData;
+import io.sparksweep.core.trial.TrialResult;
+import io.sparksweep.core.trial.TrialStatus;
+
 import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.data.MnistFiles;
-import io.sparksweep.core.plan.Planner;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.DatasetSpec;
 import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;

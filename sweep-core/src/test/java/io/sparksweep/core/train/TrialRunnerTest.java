@@ -1,11 +1,16 @@
 package io.sparksweep.core.train;
 
+import io.sparksweep.core.data.PreparedData;
+import io.sparksweep.core.trial.EpochMetrics;
+import io.sparksweep.core.trial.TrialResult;
+import io.sparksweep.core.trial.TrialStatus;
+
 import io.sparksweep.core.data.ImageSet;
 import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.data.SyntheticMnist;
-import io.sparksweep.core.plan.Planner;
-import io.sparksweep.core.plan.TrialParams;
-import io.sparksweep.core.plan.TrialSpec;
+import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.TrialParams;
+import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.Architecture;
 import io.sparksweep.core.spec.DatasetSpec;
 import io.sparksweep.core.spec.Normalization;

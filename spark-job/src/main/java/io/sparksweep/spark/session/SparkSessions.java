@@ -1,0 +1,64 @@
+package io.sparksweep.spark.session;
+
+import io.sparksweep.spark.exec.ThreadBudget;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+
+/** Spark sessions with the settings the engine needs, for the launcher, spark-submit and tests. */
+public final class SparkSessions {
+
+    /** glibc settings for executors, the same as the launcher's. */
+    static final Map<String, String> NATIVE_ENV = Map.of(
+            "MALLOC_MMAP_THRESHOLD_", "33554432",
+            "MALLOC_TRIM_THRESHOLD_", "268435456",
+            "MALLOC_TOP_PAD_", "67108864");
+
+    private SparkSessions() {
+    }
+
+    /** Settings every sweep needs, whatever the master. */
+    public static SparkConf engineConf(SparkConf conf) {
+        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.setIfMissing("spark.kryo.registrator", SweepKryoRegistrator.class.getName());
+        // Results carry model files (a few MB); leave room for them.
+        conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.setIfMissing("spark.sql.debug.maxToStringFields", "100");
+        // One trial is one task: a lost executor retries it elsewhere, a bug fails it (a FAILED row) after that.
+        conf.setIfMissing("spark.task.maxFailures", "3");
+        // Executors size their OpenMP pools at start; each task then sizes ND4J to spark.task.cpus (ThreadBudget).
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", conf.get("spark.task.cpus", "1"));
+        conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+        // The BLAS kernel family must be set before ND4J loads, so executors take the driver's (the
+        // launcher detects it); clusters of other CPUs set spark.executorEnv.OPENBLAS_CORETYPE themselves.
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        if (core != null && !core.isBlank()) {
+            conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", core);
+        }
+        // Measured on the launcher (see ./sparksweep): glibc keeps freed memory for ND4J's next batch, and
+        // JavaCPP stops reading /proc/self/statm on every allocation; maxBytes still bounds ND4J's memory.
+        NATIVE_ENV.forEach((name, value) -> conf.setIfMissing("spark.executorEnv." + name, value));
+        conf.setIfMissing("spark.executor.defaultJavaOptions", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        return conf;
+    }
+
+    /**
+     * A session for {@code master}; local masters bind to 127.0.0.1. Settings given by spark-submit
+     * or {@code extra} win over the engine's defaults.
+     */
+    public static SparkSession create(String appName, String master, Map<String, String> extra) {
+        SparkConf conf = new SparkConf().setAppName(appName);
+        if (master != null) {
+            conf.setMaster(master);
+        }
+        extra.forEach(conf::set);
+        if (conf.get("spark.master", "local[*]").startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return SparkSession.builder().config(engineConf(conf)).getOrCreate();
+    }
+}

@@ -1,0 +1,214 @@
+package io.sparksweep.spark.driver;
+
+import io.sparksweep.spark.session.SparkSessions;
+import io.sparksweep.spark.store.Leaderboard;
+
+import io.sparksweep.core.data.SyntheticMnist;
+import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.TrialSpec;
+import io.sparksweep.core.spec.SweepFileParser;
+import io.sparksweep.core.spec.SweepSpec;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A small sweep on local[2], end to end: plan, Spark tasks, Parquet leaderboard, SQL, resume. */
+class LocalSweepTest {
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+
+    @BeforeAll
+    static void start() throws IOException {
+        SyntheticMnist.write(dir.resolve("data"), 300, 100, 21);
+        spark = SparkSessions.create("local-sweep-test", "local[2]", Map.of(
+                "spark.kryo.registrationRequired", "true",
+                "spark.ui.enabled", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static SweepSpec sweep(String name, String search) {
+        return SweepFileParser.parse(name + ".yaml", ("""
+                name: %s
+                seed: 5
+                dataset: {location: data, validation_split: 0.2}
+                training: {epochs: 1}
+                search:
+                %s
+                """).formatted(name, search).getBytes(StandardCharsets.UTF_8), dir);
+    }
+
+    static SweepJob.Options options(Path out, int keep) {
+        return new SweepJob.Options(out.toString(), 0, false, keep, new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
+    }
+
+    @Test
+    void run_smallSweep_writesOneRowPerPlannedTrial() {
+        SweepSpec spec = sweep("grid", """
+                  architecture: [{type: mlp, hidden: [16]}, {type: mlp, hidden: [32]}]
+                  learning_rate: [0.1, 0.01]
+                  batch_size: [32]
+                """);
+        Path out = dir.resolve("out-grid");
+        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 2));
+
+        assertEquals(4, s.planned());
+        assertEquals(4, s.completed());
+        assertEquals(2, s.parallelism());
+        Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
+        Map<String, Row> rows = lb.table(spark).collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("trial_id"), r -> r));
+        List<TrialSpec> plan = Planner.plan(spec);
+        assertEquals(plan.size(), rows.size());
+        for (TrialSpec t : plan) {
+            Row r = rows.get(t.trialId());
+            assertNotNull(r, "no row for " + t.trialId());
+            assertEquals("grid", r.getAs("sweep"));
+            assertEquals("COMPLETED", r.getAs("status"));
+            assertEquals(t.index(), (int) r.getAs("trial_index"));
+            assertEquals(t.params().architecture().name(), r.getAs("architecture"));
+            assertEquals("momentum", r.getAs("optimizer"));
+            assertEquals(0.9, (double) r.getAs("momentum"));
+            assertNull(r.getAs("beta1"));
+            assertEquals(t.params().learningRate(), (double) r.getAs("learning_rate"));
+            assertEquals(32, (int) r.getAs("batch_size"));
+            assertEquals(t.seed(), (long) r.getAs("seed"));
+            assertEquals(spec.fileSha256(), r.getAs("sweep_file_hash"));
+            assertEquals("cpu", r.getAs("device"));
+            assertEquals("driver", r.getAs("executor_id"));
+            assertEquals(spark.version(), r.getAs("spark_version"));
+            // Ten classes: chance is 0.1.
+            assertTrue((double) r.getAs("test_accuracy") > 0.2, r.toString());
+            assertEquals((double) r.getAs("val_accuracy"), (double) r.getAs("objective"));
+            assertTrue(((String) r.getAs("params_json")).contains("\"trial_id\":\"" + t.trialId() + "\""));
+            assertNotNull(r.getAs("started_at"));
+        }
+        assertEquals(4, lb.epochs(spark).count());
+
+        // The driver's own reader sees what Spark SQL sees.
+        List<Map<String, Object>> direct = lb.rows("grid");
+        assertEquals(rows.keySet(), direct.stream().map(r -> r.get("trial_id")).collect(Collectors.toSet()));
+        for (Map<String, Object> d : direct) {
+            Row r = rows.get((String) d.get("trial_id"));
+            for (String column : List.of("sweep", "status", "architecture", "val_accuracy", "test_accuracy", "batch_size",
+                    "seed", "started_at", "model_path")) {
+                Object sql = r.getAs(column);
+                assertEquals(sql instanceof java.sql.Timestamp t ? t.toInstant() : sql, d.get(column), column);
+            }
+        }
+        assertTrue(lb.rows("no-such-sweep").isEmpty());
+
+        // The best two keep their model files; the others keep none.
+        List<Row> byObjective = lb.table(spark).orderBy(org.apache.spark.sql.functions.col("objective").desc(),
+                org.apache.spark.sql.functions.col("trial_id")).collectAsList();
+        long withModels = byObjective.stream().filter(r -> r.getAs("model_path") != null).count();
+        assertEquals(2, withModels);
+        for (Row r : byObjective) {
+            String path = r.getAs("model_path");
+            if (path != null) {
+                assertTrue(Files.exists(Path.of(java.net.URI.create(path))), path);
+            }
+        }
+        try (Stream<Path> models = Files.list(out.resolve("models/sweep=grid"))) {
+            assertEquals(2, models.filter(p -> p.toString().endsWith(".zip")).count());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+
+        lb.registerViews(spark);
+        Row best = spark.sql("SELECT architecture, max(test_accuracy) FROM leaderboard GROUP BY architecture ORDER BY architecture").first();
+        assertEquals("mlp[16]", best.getString(0));
+    }
+
+    @Test
+    void rerun_sameSweep_skipsCommittedTrialsAndAddsNoRow() {
+        Path out = dir.resolve("out-resume");
+        SweepSpec small = sweep("resume", "  learning_rate: [0.1]\n  architecture: [{type: mlp, hidden: [16]}]\n");
+        SweepJob.Summary first = new SweepJob(spark, Clock.systemUTC()).run(small, options(out, 1));
+        assertEquals(1, first.ran());
+
+        SweepSpec grown = sweep("resume", "  learning_rate: [0.1, 0.05]\n  architecture: [{type: mlp, hidden: [16]}]\n");
+        SweepJob.Summary second = new SweepJob(spark, Clock.systemUTC()).run(grown, options(out, 1));
+        assertEquals(2, second.planned());
+        assertEquals(1, second.skipped());
+        assertEquals(1, second.ran());
+
+        SweepJob.Summary third = new SweepJob(spark, Clock.systemUTC()).run(grown, options(out, 1));
+        assertEquals(0, third.ran());
+        Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
+        assertEquals(2, lb.table(spark).count());
+        assertEquals(2, lb.table(spark).select("trial_id").distinct().count());
+        assertEquals(1, lb.table(spark).where("model_path IS NOT NULL").count());
+    }
+
+    /** Local mode schedules devices itself: one device, one trial on it at a time, even with two trials in flight. */
+    @Test
+    void run_localDevicePool_neverSharesADeviceBeyondItsLimit() {
+        Path out = dir.resolve("out-devices");
+        SweepSpec spec = sweep("devices", "  learning_rate: [0.1, 0.05, 0.02, 0.01]\n  architecture: [{type: mlp, hidden: [16]}]\n");
+        SweepJob.Options o = new SweepJob.Options(out.toString(), 2, false, 0, new PrintStream(new ByteArrayOutputStream()), false,
+                List.of("7"), 1);
+        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, o);
+        assertEquals(4, s.completed());
+        assertEquals(2, s.parallelism());
+        List<Row> rows = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark)
+                .orderBy("started_at").collectAsList();
+        assertTrue(rows.stream().allMatch(r -> "cpu (gpu:7 assigned)".equals(r.getAs("device"))), rows.toString());
+        for (int i = 1; i < rows.size(); i++) {
+            java.sql.Timestamp prevEnd = rows.get(i - 1).getAs("finished_at");
+            java.sql.Timestamp start = rows.get(i).getAs("started_at");
+            assertTrue(!start.before(prevEnd), "two trials on device 7 at once: " + rows.get(i - 1) + " / " + rows.get(i));
+        }
+    }
+
+    @Test
+    void run_divergingTrial_isARowAndTheSweepGoesOn() {
+        Path out = dir.resolve("out-diverge");
+        SweepSpec spec = sweep("diverge", "  optimizer: [sgd]\n  learning_rate: [1e12, 0.05]\n  architecture: [{type: mlp, hidden: [16]}]\n");
+        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 3));
+        assertEquals(2, s.ran());
+        Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
+        Map<Double, Row> rows = lb.table(spark).collectAsList().stream()
+                .collect(Collectors.toMap(r -> (Double) r.getAs("learning_rate"), r -> r));
+        assertEquals("COMPLETED", rows.get(0.05).getAs("status"));
+        Row diverged = rows.get(1e12);
+        assertEquals("DIVERGED", diverged.getAs("status"));
+        assertTrue(diverged.<String>getAs("error").startsWith("training loss became NaN or infinite in epoch 1"), diverged.toString());
+        assertNull(diverged.getAs("test_accuracy"));
+        assertNull(diverged.getAs("model_path"));
+        assertEquals(0, (int) diverged.getAs("epochs_run"));
+
+        // A rerun keeps the DIVERGED row; --rerun-failed runs that trial again (and only that one).
+        assertEquals(0, new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 3)).ran());
+        SweepJob.Options rerunFailed = new SweepJob.Options(out.toString(), 0, true, 3,
+                new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
+        SweepJob.Summary again = new SweepJob(spark, Clock.systemUTC()).run(spec, rerunFailed);
+        assertEquals(1, again.ran());
+        assertEquals(1, again.skipped());
+        assertEquals(2, lb.table(spark).count());
+    }
+}

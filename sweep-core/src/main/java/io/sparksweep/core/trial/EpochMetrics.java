@@ -1,0 +1,23 @@
+package io.sparksweep.core.trial;
+
+/**
+ * What one epoch of one trial measured: a row of the {@code epochs} table.
+ *
+ * @param epoch            1-based
+ * @param learningRate     the rate used in this epoch
+ * @param trainLoss        mean training loss over the epoch's batches
+ * @param valAccuracy      accuracy on the validation split after the epoch
+ * @param valLoss          mean cross-entropy on the validation split
+ * @param testAccuracy     accuracy on the test set after the epoch
+ * @param testLoss         mean cross-entropy on the test set
+ * @param trainSeconds     seconds spent training (evaluation excluded)
+ * @param samplesPerSecond training samples per second
+ */
+public record EpochMetrics(int epoch, double learningRate, double trainLoss, double valAccuracy, double valLoss,
+                           double testAccuracy, double testLoss, double trainSeconds, double samplesPerSecond) implements java.io.Serializable {
+    public EpochMetrics {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epoch must be >= 1, found " + epoch);
+        }
+    }
+}
