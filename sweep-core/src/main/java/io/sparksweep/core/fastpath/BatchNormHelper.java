@@ -52,7 +52,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     }
 
     /** Replaces DL4J's oneDNN batch-norm helper in the network's layers; returns how many it replaced. */
-    public static int install(MultiLayerNetwork net) {
+    static int install(MultiLayerNetwork net) {
         int replaced = 0;
         for (Layer layer : net.getLayers()) {
             if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof MKLDNNBatchNormHelper) {

@@ -8,7 +8,7 @@ import org.nd4j.nativeblas.Nd4jCpu;
  * {@code -onednn} native build they make the tutorial's CNN about four times faster on a CPU (115 against
  * 466 samples/s on one thread, same loss) and shrink its memory from about 4 GB to 1 GB.
  */
-public final class LayerHelpers {
+final class LayerHelpers {
 
     /** The switch DL4J reads each time a layer looks for its helper; "true" (DL4J's default) disables them. */
     public static final String DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";

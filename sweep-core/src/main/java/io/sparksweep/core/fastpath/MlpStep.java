@@ -49,7 +49,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * optimizers, gradient normalisation, constraints, another backend) train with {@code fit};
  * {@link #unsupported} says why ({@link MlpStepEligibility}).
  */
-public final class MlpStep {
+final class MlpStep {
 
     private final MultiLayerNetwork net;
     private final int layers;
@@ -88,7 +88,7 @@ public final class MlpStep {
     private final List<INDArray> owned = new ArrayList<>();
 
     /** For a network {@link #unsupported} accepts; {@code maxRows} is the largest batch {@link #fit} takes. */
-    public MlpStep(MultiLayerNetwork net, int maxRows) {
+    MlpStep(MultiLayerNetwork net, int maxRows) {
         this.net = net;
         this.maxRows = maxRows;
         Layer[] ls = net.getLayers();
@@ -153,7 +153,7 @@ public final class MlpStep {
     }
 
     /** Why this network trains with DL4J's {@code fit}, or null when this step computes DL4J's exactly. */
-    public static String unsupported(MultiLayerNetwork net) {
+    static String unsupported(MultiLayerNetwork net) {
         return MlpStepEligibility.reason(net);
     }
 
@@ -164,7 +164,7 @@ public final class MlpStep {
      * @param features rows x inputs, c order, float
      * @param labels   rows x classes, one-hot (or any distribution), c order, float
      */
-    public double fit(INDArray features, INDArray labels) {
+    double fit(INDArray features, INDArray labels) {
         int rows = Math.toIntExact(features.rows());
         if (rows > maxRows || !features.isMatrix() || !labels.isMatrix() || labels.rows() != rows
                 || features.columns() != width[0] || labels.columns() != width[layers]

@@ -50,7 +50,7 @@ public final class ReusingDenseLayer extends DenseLayer {
      * parameters, for training with {@code fit}: from then on the network no longer returns the gradient
      * with respect to its input ({@code MultiLayerNetwork.backpropGradient}), which fit never uses.
      */
-    public static void install(MultiLayerNetwork net) {
+    static void install(MultiLayerNetwork net) {
         Layer[] layers = net.getLayers();
         DataType dataType = net.getLayerWiseConfigurations().getDataType();
         for (int i = 0; i < layers.length; i++) {

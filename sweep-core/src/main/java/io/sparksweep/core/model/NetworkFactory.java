@@ -1,8 +1,6 @@
 package io.sparksweep.core.model;
 
-import io.sparksweep.core.fastpath.BatchNormHelper;
-import io.sparksweep.core.fastpath.LayerHelpers;
-import io.sparksweep.core.fastpath.ReusingDenseLayer;
+import io.sparksweep.core.fastpath.FastPath;
 
 import io.sparksweep.core.trial.TrialParams;
 import io.sparksweep.core.spec.Architecture;
@@ -48,20 +46,11 @@ public final class NetworkFactory {
     }
 
     public static MultiLayerNetwork build(TrialParams p, LrSchedule schedule, long seed) {
-        LayerHelpers.allow();
+        FastPath.beforeBuild();
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(p, schedule, seed));
         net.init();
-        installTrainingLayers(net);
+        FastPath.install(net);
         return net;
-    }
-
-    /**
-     * Swaps in sparksweep's layer objects for training ({@link ReusingDenseLayer}, {@link BatchNormHelper});
-     * for networks built here and networks restored from a model file alike. Configurations stay DL4J's.
-     */
-    public static void installTrainingLayers(MultiLayerNetwork net) {
-        ReusingDenseLayer.install(net);
-        BatchNormHelper.install(net);
     }
 
     public static MultiLayerConfiguration configuration(TrialParams p, LrSchedule schedule, long seed) {

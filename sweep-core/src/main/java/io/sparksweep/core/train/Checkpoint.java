@@ -2,8 +2,7 @@ package io.sparksweep.core.train;
 
 import io.sparksweep.core.trial.EpochMetrics;
 
-import io.sparksweep.core.fastpath.LayerHelpers;
-import io.sparksweep.core.model.NetworkFactory;
+import io.sparksweep.core.fastpath.FastPath;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -51,10 +50,10 @@ public record Checkpoint(String trialId, int epochsDone, byte[] model, List<Epoc
     }
 
     MultiLayerNetwork restore() {
-        LayerHelpers.allow();
+        FastPath.beforeBuild();
         try {
             MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), true);
-            NetworkFactory.installTrainingLayers(net);
+            FastPath.install(net);
             return net;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore checkpoint of trial " + trialId, e);

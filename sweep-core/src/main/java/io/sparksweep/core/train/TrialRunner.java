@@ -1,7 +1,7 @@
 package io.sparksweep.core.train;
 
 import io.sparksweep.core.data.PreparedData;
-import io.sparksweep.core.fastpath.MlpStep;
+import io.sparksweep.core.fastpath.FastPath;
 import io.sparksweep.core.trial.EpochMetrics;
 import io.sparksweep.core.trial.RunEnvironment;
 import io.sparksweep.core.trial.TrialResult;
@@ -32,12 +32,6 @@ public final class TrialRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
     private static final int MAX_ERROR_CHARS = 4000;
-    /**
-     * Set to false to train every network with DL4J's {@code fit}, for comparison with {@link MlpStep}
-     * (for example {@code SPARKSWEEP_JAVA_OPTS="-Dsparksweep.mlpStep=false ..."}).
-     */
-    public static final String MLP_STEP_PROPERTY = "sparksweep.mlpStep";
-
     private final Clock clock;
 
     public TrialRunner(Clock clock) {
@@ -66,7 +60,8 @@ public final class TrialRunner {
                     ? NetworkFactory.build(trial.params(), trial.training().schedule(), trial.seed())
                     : resumeFrom.restore();
             net.setEpochCount(history.size());
-            MlpStep step = mlpStep(trial, net);
+            FastPath.TrainingStep step = FastPath.step(net, trial.params().batchSize());
+            LOG.debug("trial {} trains with {}", trial.trialId(), step.describe());
             TrialStatus status = TrialStatus.COMPLETED;
             for (int epoch = history.size(); epoch < trial.training().epochs(); epoch++) {
                 EpochMetrics m = trainEpoch(trial, data, net, step, epoch);
@@ -93,22 +88,8 @@ public final class TrialRunner {
         }
     }
 
-    /** {@link MlpStep} for this network, or null when it trains with DL4J's {@code fit}. */
-    private static MlpStep mlpStep(TrialSpec trial, MultiLayerNetwork net) {
-        if (!Boolean.parseBoolean(System.getProperty(MLP_STEP_PROPERTY, "true"))) {
-            LOG.debug("trial {} trains with DL4J's fit: {}=false", trial.trialId(), MLP_STEP_PROPERTY);
-            return null;
-        }
-        String why = MlpStep.unsupported(net);
-        if (why != null) {
-            LOG.debug("trial {} trains with DL4J's fit: {}", trial.trialId(), why);
-            return null;
-        }
-        return new MlpStep(net, trial.params().batchSize());
-    }
-
     /** One epoch of training and evaluation, or null when the loss stopped being finite. */
-    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, MlpStep step, int epoch) {
+    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, FastPath.TrainingStep step, int epoch) {
         int n = data.trainSize();
         int batch = trial.params().batchSize();
         int[] order = PreparedData.permutation(n, new Random(trial.seed() + epoch * 0x9E3779B97F4A7C15L));
@@ -118,13 +99,7 @@ public final class TrialRunner {
         for (int start = 0; start < n; start += batch) {
             DataSet b = batches.gather(order, start);
             int count = b.numExamples();
-            double loss;
-            if (step != null) {
-                loss = step.fit(b.getFeatures(), b.getLabels());
-            } else {
-                net.fit(b);
-                loss = net.score();
-            }
+            double loss = step.fit(b);
             if (!Double.isFinite(loss)) {
                 return null;
             }

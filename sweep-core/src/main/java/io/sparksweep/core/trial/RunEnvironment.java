@@ -1,6 +1,6 @@
 package io.sparksweep.core.trial;
 
-import io.sparksweep.core.fastpath.LayerHelpers;
+import io.sparksweep.core.fastpath.FastPath;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -25,7 +25,7 @@ public record RunEnvironment(String host, long pid, String java, String dl4j, St
     public static RunEnvironment capture() {
         String core = System.getenv("OPENBLAS_CORETYPE");
         return new RunEnvironment(hostName(), ProcessHandle.current().pid(), Runtime.version().toString(), dl4jVersion(),
-                Nd4j.getBackend().getClass().getSimpleName() + (LayerHelpers.active() ? "+onednn" : ""), core == null || core.isBlank() ? "auto" : core,
+                Nd4j.getBackend().getClass().getSimpleName() + (FastPath.oneDnnActive() ? "+onednn" : ""), core == null || core.isBlank() ? "auto" : core,
                 Nd4j.getEnvironment().maxThreads());
     }
 
