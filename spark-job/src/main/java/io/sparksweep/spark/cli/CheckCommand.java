@@ -6,7 +6,7 @@ import io.sparksweep.core.spec.SweepSpec;
 import io.sparksweep.spark.store.Leaderboard;
 import io.sparksweep.spark.session.LocalWarmup;
 import io.sparksweep.spark.session.SparkSessions;
-import io.sparksweep.spark.driver.SweepJob;
+import io.sparksweep.spark.driver.SweepDriver;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
@@ -65,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
             SparkSession spark = SparkSessions.create("sparksweep check", "local[*]", Map.of());
             try {
                 String output = dir.resolve("out").toString();
-                SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(sweep, new SweepJob.Options(output, 0, false, 1,
+                SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(sweep, new SweepDriver.Options(output, 0, false, 1,
                         System.err, false, List.of(), 1));
                 new Leaderboard(output, spark.sparkContext().hadoopConfiguration()).registerViews(spark);
                 long rows = spark.sql("SELECT trial_id FROM leaderboard WHERE sweep = 'check' AND status = 'COMPLETED'").count();

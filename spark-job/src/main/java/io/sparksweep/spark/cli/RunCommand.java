@@ -5,7 +5,7 @@ import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;
 import io.sparksweep.spark.store.Leaderboard;
 import io.sparksweep.spark.session.LocalWarmup;
-import io.sparksweep.spark.driver.SweepJob;
+import io.sparksweep.spark.driver.SweepDriver;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,8 +87,8 @@ final class RunCommand implements Callable<Integer> {
         SparkSession spark = session.session("sparksweep " + sweep.name());
         try {
             boolean live = System.console() != null;
-            SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(sweep,
-                    new SweepJob.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live, devices, trialsPerDevice));
+            SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(sweep,
+                    new SweepDriver.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live, devices, trialsPerDevice));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "sweep %s: %d planned, %d already done, %d run (%d completed, %d failed or diverged) in %.1f s, %d at a time%n",
                     s.sweep(), s.planned(), s.skipped(), s.ran(), s.completed(), s.failed(), s.wallSeconds(), s.parallelism());

@@ -1,12 +1,16 @@
 package io.sparksweep.spark.cli;
 
 import io.sparksweep.core.search.Planner;
-import io.sparksweep.core.trial.TrialSpec;
+import io.sparksweep.core.search.Sampler;
+import io.sparksweep.core.spec.Axis;
+import io.sparksweep.core.spec.Domain;
 import io.sparksweep.core.spec.SweepFileException;
 import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;
+import io.sparksweep.core.trial.TrialSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,12 +22,16 @@ import java.util.concurrent.Callable;
 
 /** {@code sparksweep validate FILE}: parse and plan, train nothing. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check a sweep file and list its planned trials, without training. Exits 2 and lists every problem when the file is invalid.",
+        description = "Check a sweep file and list its planned trials (a tpe sweep: its space and budget), without training. "
+                + "Exits 2 and lists every problem when the file is invalid.",
         footer = {"", "Example:", "  sparksweep validate conf/sweeps/tutorial.yaml"})
 final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SWEEP_FILE", description = "The sweep file (YAML or JSON).")
     Path file;
+
+    @Option(names = "--list", paramLabel = "N", defaultValue = "100", description = "Planned trials to list at most (default: ${DEFAULT-VALUE}).")
+    int list;
 
     @Spec
     CommandSpec spec;
@@ -38,12 +46,46 @@ final class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return SparkSweepCli.INVALID_INPUT;
         }
-        List<TrialSpec> trials = Planner.plan(sweep);
+        Sampler sampler = Sampler.of(sweep);
         out.printf(Locale.ROOT, "%s: sweep %s is valid: %d trials (%s search, %d epochs each, objective %s %s)%n", file,
-                sweep.name(), trials.size(), sweep.search().strategy().key(), sweep.training().epochs(),
+                sweep.name(), sampler.total(), sampler.strategy().key(), sweep.training().epochs(),
                 sweep.objective().direction().key(), sweep.objective().metric().key());
-        printPlan(out, trials);
+        if (Planner.hasPlan(sweep)) {
+            List<TrialSpec> trials = Planner.plan(sweep, list);
+            printPlan(out, trials);
+            if (sampler.total() > trials.size()) {
+                out.printf(Locale.ROOT, "... and %,d more (--list N shows more)%n", sampler.total() - trials.size());
+            }
+        } else {
+            printSpace(out, sweep);
+        }
+        out.flush();
         return 0;
+    }
+
+    /** A TPE sweep has no plan before its results: its space and budget. */
+    private static void printSpace(PrintWriter out, SweepSpec sweep) {
+        out.printf(Locale.ROOT, "each trial is proposed from the results so far: %d random trials first, then TPE with %d candidates per suggestion%n",
+                sweep.search().tpe().startupTrials(), sweep.search().tpe().candidates());
+        out.println("search space:");
+        for (Axis a : sweep.search().axes()) {
+            out.printf(Locale.ROOT, "  %-14s %s%n", a.dimension().key(), describe(a.domain()));
+        }
+        out.printf(Locale.ROOT, "budget: %d trials%s%s%n", sweep.search().trials(),
+                sweep.budget().maxTrials() > 0 ? ", at most " + sweep.budget().maxTrials() + " (budget.max_trials)" : "",
+                sweep.budget().limitsWallTime() ? ", no trial starts after " + sweep.budget().maxWallTime() : "");
+    }
+
+    private static String describe(Domain d) {
+        if (d instanceof Domain.Range r) {
+            return String.format(Locale.ROOT, "%s range %g to %g", r.log() ? "log" : "linear", r.min(), r.max());
+        }
+        if (d instanceof Domain.IntRange r) {
+            return "integers " + r.min() + " to " + r.max();
+        }
+        List<Object> values = ((Domain.Choice) d).values();
+        return "one of " + values.stream().map(v -> v instanceof io.sparksweep.core.spec.OptimizerSpec o ? o.canonical()
+                : v instanceof io.sparksweep.core.spec.Architecture a ? a.name() : String.valueOf(v)).toList();
     }
 
     static void printPlan(PrintWriter out, List<TrialSpec> trials) {

@@ -1,6 +1,7 @@
 package io.sparksweep.spark.driver;
 
 import io.sparksweep.core.spec.Objective;
+import io.sparksweep.core.trial.TrialStatus;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -43,10 +44,10 @@ final class Progress {
         }
     }
 
-    synchronized void finished(String trialId, String label, String status, Double value) {
+    synchronized void finished(String trialId, String label, TrialStatus status, Double value) {
         running--;
         done++;
-        if (!"COMPLETED".equals(status) && !"STOPPED".equals(status)) {
+        if (!status.trained()) {
             failed++;
         }
         if (value != null && objective.isBetter(value, best)) {

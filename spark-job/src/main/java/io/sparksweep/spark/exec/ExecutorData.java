@@ -1,5 +1,6 @@
 package io.sparksweep.spark.exec;
 
+import io.sparksweep.core.data.Locations;
 import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.data.MnistFiles;
 import io.sparksweep.core.spec.DatasetSpec;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ public final class ExecutorData {
 
     private static MnistData read(String location) {
         long t0 = System.nanoTime();
-        Path dir = new Path(toUri(location));
+        Path dir = new Path(Locations.toUri(location));
         try {
             FileSystem fs = dir.getFileSystem(new Configuration());
             List<Path> files = new ArrayList<>();
@@ -97,13 +97,5 @@ public final class ExecutorData {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot look at " + p, e);
         }
-    }
-
-    /** A plain local path becomes a file: URI; anything with a scheme is kept. */
-    public static URI toUri(String location) {
-        if (location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
-            return URI.create(location);
-        }
-        return java.nio.file.Path.of(location).toAbsolutePath().toUri();
     }
 }

@@ -1,12 +1,11 @@
 package io.sparksweep.spark.exec;
 
-import io.sparksweep.core.trial.TrialSpec;
-import io.sparksweep.core.train.Checkpoint;
-import io.sparksweep.core.data.PreparedData;
-import io.sparksweep.core.trial.RunEnvironment;
-import io.sparksweep.core.train.TrialControl;
+import io.sparksweep.core.Engine;
+import io.sparksweep.core.result.EpochRow;
+import io.sparksweep.core.result.LeaderboardRow;
 import io.sparksweep.core.trial.TrialResult;
-import io.sparksweep.core.train.TrialRunner;
+import io.sparksweep.core.trial.TrialSpec;
+import io.sparksweep.spark.store.Leaderboard;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.Function;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,39 +13,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The Spark task of one trial, run on an executor: takes the JVM's shared data set
- * ({@link ExecutorData}), sizes ND4J's threads, trains the trial with sweep-core's
- * {@link TrialRunner} and returns a {@link TrialOutcome}. It never throws: a failure is a FAILED result.
+ * The Spark task of one trial, run on an executor: sizes ND4J's threads to the task's cores
+ * ({@link ThreadBudget}), binds the device it was given ({@link DeviceBinding}), trains the trial with its
+ * {@link Trainer}, and commits it itself ({@link Leaderboard#commit}: the epochs, the model when it ranks
+ * among the best kept, then the row), so that the driver only decides. A trial that fails is a FAILED row;
+ * the task itself throws only when it cannot write its rows or is interrupted waiting for a device, and
+ * Spark then retries it (a retry rewrites the same files).
  */
-public final class TrialTask implements Function<TrialSpec, TrialOutcome> {
+public final class TrialTask implements Function<Work, TrialOutcome> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrialTask.class);
 
-    private final String dataSha256;
+    private final String output;
     private final int threads;
     private final List<String> localDevices;
     private final int trialsPerDevice;
-    private final boolean returnsModels;
+    private final Trainer trainer;
 
     /**
+     * @param output          the sweep's output folder or URI, reachable from every executor
+     * @param threads         the task's cores ({@code spark.task.cpus})
      * @param localDevices    device addresses that local mode leases to trials (empty: none, or every
      *                        visible GPU on the CUDA backend); Spark's own GPU addresses take precedence
      * @param trialsPerDevice how many trials share one leased device at most
-     * @param returnsModels   whether the trained model travels back to the driver (not when it keeps none:
-     *                        serialising the tutorial MLP takes 170-420 ms and 2.5 MB)
+     * @param trainer         what trains a trial
      */
-    public TrialTask(String dataSha256, int threads, List<String> localDevices, int trialsPerDevice, boolean returnsModels) {
-        this.dataSha256 = dataSha256;
+    public TrialTask(String output, int threads, List<String> localDevices, int trialsPerDevice, Trainer trainer) {
+        this.output = output;
         this.threads = threads;
         this.localDevices = List.copyOf(localDevices);
         this.trialsPerDevice = trialsPerDevice;
-        this.returnsModels = returnsModels;
+        this.trainer = trainer;
     }
 
     /** Local mode's device pool: the listed devices, or every GPU the CUDA backend sees; none on the CPU without a list. */
@@ -60,11 +61,11 @@ public final class TrialTask implements Function<TrialSpec, TrialOutcome> {
     }
 
     @Override
-    public TrialOutcome call(TrialSpec trial) {
+    public TrialOutcome call(Work work) {
+        TrialSpec trial = work.trial();
         MDC.put("sweep", trial.sweepName());
         MDC.put("trial", trial.trialId());
         String executorId = SparkEnv.get() == null ? "unknown" : SparkEnv.get().executorId();
-        Clock clock = Clock.systemUTC();
         DeviceBinding binding = DeviceBinding.forBackend();
         String address = DeviceBinding.sparkAddress();
         DevicePool pool = address == null ? localPool(binding) : null;
@@ -74,18 +75,16 @@ public final class TrialTask implements Function<TrialSpec, TrialOutcome> {
                 address = pool.lease();
             }
             String device = binding.bind(address);
-            PreparedData data;
-            try {
-                data = ExecutorData.prepared(trial.dataset(), dataSha256, trial.sweepSeed());
-            } catch (RuntimeException e) {
-                return new TrialOutcome(TrialResult.failedBeforeTraining(trial.trialId(), trial.seed(),
-                        "cannot load data set: " + e.getMessage(), clock.instant(), RunEnvironment.capture()), executorId, device, null);
-            }
             LOG.debug("trial {} starts on executor {} device {}: {}", trial.trialId(), executorId, device, trial.params().label());
-            AtomicReference<byte[]> model = new AtomicReference<>();
-            TrialResult result = new TrialRunner(clock).run(trial, data, TrialControl.RUN_TO_END, null,
-                    net -> model.set(returnsModels ? Checkpoint.modelBytes(net) : null));
-            return new TrialOutcome(result, executorId, device, model.get());
+            Trainer.Trained trained = trainer.train(trial, work.dataSha256(), value -> work.keepModel()
+                    && (work.keepAbove() == null || trial.objective().isBetter(value, work.keepAbove())));
+            Leaderboard store = Leaderboard.onThisJvm(output);
+            String modelPath = trained.model() == null ? null : store.writeModel(trial.sweepName(), trial.trialId(), trained.model());
+            TrialResult r = trained.result();
+            LeaderboardRow row = LeaderboardRow.of(trial, r, new LeaderboardRow.Placement(executorId, device, work.dataSha256(),
+                    modelPath, Engine.VERSION, org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+            store.commit(row, r.history().stream().map(m -> new EpochRow(trial.sweepName(), trial.trialId(), m)).toList());
+            return new TrialOutcome(r, executorId, device, modelPath, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("trial " + trial.trialId() + " interrupted while waiting for a device", e);

@@ -1,10 +1,10 @@
 package io.sparksweep.spark.session;
 
-import io.sparksweep.spark.exec.TrialOutcome;
-
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparksweep.core.trial.TrialSpec;
+import io.sparksweep.spark.exec.TrialOutcome;
+import io.sparksweep.spark.exec.Work;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -15,8 +15,10 @@ public final class SweepKryoRegistrator implements KryoRegistrator {
 
     @Override
     public void registerClasses(Kryo kryo) {
+        kryo.register(Work.class, new JavaSerializer());
         kryo.register(TrialSpec.class, new JavaSerializer());
         kryo.register(TrialOutcome.class, new JavaSerializer());
+        kryo.register(Work[].class);
         kryo.register(TrialSpec[].class);
         kryo.register(TrialOutcome[].class);
         kryo.register(Object[].class);

@@ -1,15 +1,15 @@
 package io.sparksweep.spark.store;
 
-import io.sparksweep.spark.exec.ExecutorData;
-
+import io.sparksweep.core.data.Locations;
 import io.sparksweep.core.result.Column;
 import io.sparksweep.core.result.EpochRow;
 import io.sparksweep.core.result.LeaderboardRow;
-import io.sparksweep.core.trial.TrialStatus;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,23 +17,38 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The Parquet output of sweeps: {@code OUTPUT/leaderboard/sweep=NAME/trial-ID.parquet} (one row per
- * trial) and {@code OUTPUT/epochs/sweep=NAME/trial-ID.parquet} (one row per epoch). A trial's row is
- * its own file, named by its content-derived id, so a retried task, a rerun or a resume replaces it
- * and can never add a second row. Trained models live under {@code OUTPUT/models/sweep=NAME/}.
+ * The output of sweeps, every path in one place:
+ * <ul>
+ * <li>{@code OUTPUT/leaderboard/sweep=NAME/trial-ID.parquet}: one row per trial;</li>
+ * <li>{@code OUTPUT/epochs/sweep=NAME/trial-ID.parquet}: one row per trial and epoch;</li>
+ * <li>{@code OUTPUT/models/sweep=NAME/ID.zip}: the DL4J model files of the best K trials.</li>
+ * </ul>
+ * A trial's row is its own file, named by its content-derived id, so a retried task, a rerun or a resume
+ * replaces it and can never add a second row. Executors commit their own trials through this class, so
+ * the output must be a file system every executor and the driver reach at the same path (HDFS, S3, NFS,
+ * or a local disk in local mode).
  */
 public final class Leaderboard {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Leaderboard.class);
     static final List<String> PARTITION = List.of("sweep");
+    /** Row files read at once: each read is mostly waiting on the file system, not CPU. */
+    private static final int READERS = 8;
 
     private final String output;
     private final Configuration conf;
@@ -43,34 +58,92 @@ public final class Leaderboard {
         this.conf = conf;
     }
 
+    /** The output as this JVM sees it: an executor's Hadoop settings (spark.hadoop.*), or defaults outside Spark. */
+    public static Leaderboard onThisJvm(String output) {
+        SparkEnv env = SparkEnv.get();
+        Configuration conf = env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+        return new Leaderboard(output, conf);
+    }
+
     public String output() {
         return output;
     }
 
+    private Path root(String table) {
+        return new Path(Locations.toUri(output).toString(), table);
+    }
+
     public Path leaderboardDir() {
-        return new Path(ExecutorData.toUri(output).toString(), "leaderboard");
+        return root("leaderboard");
     }
 
     public Path epochsDir() {
-        return new Path(ExecutorData.toUri(output).toString(), "epochs");
+        return root("epochs");
+    }
+
+    public Path sweepDir(String sweep) {
+        return new Path(leaderboardDir(), "sweep=" + sweep);
     }
 
     public Path modelsDir(String sweep) {
-        return new Path(new Path(ExecutorData.toUri(output).toString(), "models"), "sweep=" + sweep);
+        return new Path(root("models"), "sweep=" + sweep);
     }
 
     public Path rowFile(String sweep, String trialId) {
-        return new Path(new Path(leaderboardDir(), "sweep=" + sweep), "trial-" + trialId + ".parquet");
+        return new Path(sweepDir(sweep), "trial-" + trialId + ".parquet");
+    }
+
+    public Path epochsFile(String sweep, String trialId) {
+        return new Path(new Path(epochsDir(), "sweep=" + sweep), "trial-" + trialId + ".parquet");
+    }
+
+    public Path modelFile(String sweep, String trialId) {
+        return new Path(modelsDir(sweep), trialId + ".zip");
     }
 
     /** Commits one finished trial: its epochs first, then its leaderboard row (the row marks it done). */
     public void commit(LeaderboardRow row, List<EpochRow> epochs) {
         try {
-            ParquetRows.write(conf, new Path(new Path(epochsDir(), "sweep=" + row.sweep()), "trial-" + row.trialId() + ".parquet"),
-                    EpochRow.COLUMNS, PARTITION, epochs.stream().map(EpochRow::values).toList());
+            ParquetRows.write(conf, epochsFile(row.sweep(), row.trialId()), EpochRow.COLUMNS, PARTITION,
+                    epochs.stream().map(EpochRow::values).toList());
             ParquetRows.write(conf, rowFile(row.sweep(), row.trialId()), LeaderboardRow.COLUMNS, PARTITION, List.of(row.values()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit trial " + row.trialId() + " under " + output, e);
+        }
+    }
+
+    /** Writes a trial's model file (replacing it whole) and returns its path. */
+    public String writeModel(String sweep, String trialId, byte[] model) {
+        Path file = modelFile(sweep, trialId);
+        try {
+            ParquetRows.replaceWith(conf, file, out -> out.write(model));
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the model of trial " + trialId + " at " + file, e);
+        }
+    }
+
+    /** Deletes a trial's model file, if there is one. */
+    public void deleteModel(String sweep, String trialId) {
+        Path file = modelFile(sweep, trialId);
+        try {
+            fileSystem(file).delete(file, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the model of trial " + trialId + " at " + file, e);
+        }
+    }
+
+    /** The trial ids that have a model file, kept or left behind by a run that died before it wrote the row. */
+    public List<String> modelIds(String sweep) {
+        Path dir = modelsDir(sweep);
+        if (!exists(dir)) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(fileSystem(dir).listStatus(dir, p -> p.getName().endsWith(".zip") && !p.getName().startsWith("_")))
+                    .map(s -> s.getPath().getName().replaceFirst("\\.zip$", "")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 
@@ -83,41 +156,74 @@ public final class Leaderboard {
         }
     }
 
-    /** What a rerun needs to know of a sweep's committed rows. */
-    public record Committed(String trialId, TrialStatus status, Double objective, String modelPath) {
+    /**
+     * Finishes or undoes the file replacements a killed process left in {@code sweep}'s folders
+     * ({@link ParquetRows#recover}), so that every committed row is whole and in place. Call it while owning
+     * the sweep, before reading its rows.
+     *
+     * @return the files put back
+     */
+    public int recover(String sweep) {
+        int restored = 0;
+        for (Path dir : List.of(sweepDir(sweep), epochsFile(sweep, "x").getParent(), modelsDir(sweep))) {
+            try {
+                restored += ParquetRows.recover(fileSystem(dir), dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot recover interrupted writes under " + dir, e);
+            }
+        }
+        if (restored > 0) {
+            LOG.warn("sweep {}: put back {} committed files whose replacement a killed run left unfinished", sweep, restored);
+        }
+        return restored;
     }
 
-    /** The committed rows of one sweep, by trial id (empty when nothing was written yet). */
-    public Map<String, Committed> committed(String sweep) {
-        Map<String, Committed> out = new HashMap<>();
-        for (Map<String, Object> r : rows(sweep)) {
-            String id = (String) r.get("trial_id");
-            out.put(id, new Committed(id, TrialStatus.valueOf((String) r.get("status")), (Double) r.get("objective"),
-                    (String) r.get("model_path")));
-        }
-        return out;
+    /** Whether trial {@code trialId} has a row file. */
+    public boolean hasRow(String sweep, String trialId) {
+        return exists(rowFile(sweep, trialId));
     }
 
     /**
-     * One sweep's leaderboard rows, each as column name to value (nulls left out), read straight from
-     * their files by this JVM: one small file per trial, and no Spark SQL query to plan, which costs a
-     * cold driver about 5 seconds.
+     * One sweep's leaderboard rows, each as column name to value (nulls left out), read straight from their
+     * files by this JVM, several at a time: one small file per trial, and no Spark SQL query to plan, which
+     * costs a cold driver seconds.
      */
     public List<Map<String, Object>> rows(String sweep) {
-        Path dir = new Path(leaderboardDir(), "sweep=" + sweep);
+        Path dir = sweepDir(sweep);
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!exists(dir)) {
             return rows;
         }
+        FileStatus[] files;
         try {
-            for (FileStatus file : fileSystem(dir).listStatus(dir, p -> p.getName().startsWith("trial-") && p.getName().endsWith(".parquet"))) {
-                for (Map<String, Object> row : ParquetRows.read(conf, file.getPath())) {
+            files = fileSystem(dir).listStatus(dir, p -> p.getName().startsWith("trial-") && p.getName().endsWith(".parquet"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the leaderboard rows of sweep " + sweep + " under " + dir, e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, files.length)), r -> {
+            Thread t = new Thread(r, "leaderboard-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<Map<String, Object>>>> reads = new ArrayList<>();
+            for (FileStatus f : files) {
+                reads.add(pool.submit(() -> ParquetRows.read(conf, f.getPath())));
+            }
+            for (int i = 0; i < reads.size(); i++) {
+                for (Map<String, Object> row : reads.get(i).get()) {
                     row.put("sweep", sweep);
                     rows.add(row);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the leaderboard rows of sweep " + sweep + " under " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the leaderboard of sweep " + sweep, e);
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException("cannot read the leaderboard rows of sweep " + sweep + " under " + dir,
+                    e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
+        } finally {
+            pool.shutdownNow();
         }
         return rows;
     }
@@ -163,16 +269,20 @@ public final class Leaderboard {
         };
     }
 
-    private boolean exists(Path p) {
+    boolean exists(Path p) {
         try {
-            FileSystem fs = p.getFileSystem(conf);
-            return fs.exists(p);
+            return p.getFileSystem(conf).exists(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot look at " + p, e);
         }
     }
 
-    public FileSystem fileSystem(Path p) throws IOException {
+    FileSystem fileSystem(Path p) throws IOException {
         return p.getFileSystem(conf);
     }
+
+    Configuration conf() {
+        return conf;
+    }
+
 }

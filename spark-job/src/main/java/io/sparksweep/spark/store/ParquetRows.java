@@ -2,6 +2,8 @@ package io.sparksweep.spark.store;
 
 import io.sparksweep.core.result.Column;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -20,6 +22,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,8 +32,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Writes and reads small Parquet files from the driver, without a Spark job: written under a hidden
- * temporary name (readers skip names starting with '_') and renamed into place, so a reader sees a
+ * Writes and reads small Parquet files without a Spark job (on the driver or inside a task): written under a
+ * hidden temporary name (readers skip names starting with '_') and swapped into place, so a reader sees a
  * whole file or none. Columns named in {@code partitionColumns} are left out: their folder names carry them.
  */
 final class ParquetRows {
@@ -127,23 +130,97 @@ final class ParquetRows {
         };
     }
 
-    /** Writes {@code rows} under a hidden temporary name beside {@code target}, then renames it into place. */
+    /** Writes {@code rows} under a hidden temporary name beside {@code target}, then swaps it into place. */
     private static void replace(Configuration conf, Path target, MessageType schema, List<Group> rows) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
-        Path tmp = new Path(target.getParent(), "_tmp-" + UUID.randomUUID() + ".parquet");
+        Path tmp = temporary(target);
         try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(tmp).withConf(conf).withType(schema)
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (Group g : rows) {
                 writer.write(g);
             }
         }
-        // Local and HDFS renames do not overwrite: the old file goes first. A reader in that instant
-        // misses the row; it never sees part of one.
-        if (fs.exists(target) && !fs.delete(target, false)) {
-            throw new IOException("cannot replace " + target);
+        swap(fs, tmp, target);
+    }
+
+    /** What writes a file's bytes. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Replaces {@code target} with a file holding {@code content}, written aside first and swapped in. */
+    static void replaceWith(Configuration conf, Path target, Content content) throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        Path tmp = temporary(target);
+        try (FSDataOutputStream out = fs.create(tmp, true)) {
+            content.writeTo(out);
         }
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("cannot rename " + tmp + " to " + target);
+        swap(fs, tmp, target);
+    }
+
+    private static Path temporary(Path target) {
+        return new Path(target.getParent(), TMP_PREFIX + UUID.randomUUID() + "-" + target.getName());
+    }
+
+    static final String TMP_PREFIX = "_tmp-";
+    static final String OLD_PREFIX = "_old-";
+
+    /** Test hook: runs between the two renames of a replacement, where a kill used to lose the committed file. */
+    static volatile Runnable betweenRenames = () -> { };
+
+    /**
+     * Moves the finished file {@code tmp} to {@code target}. Renames on HDFS (and the generic Hadoop contract)
+     * do not overwrite, and deleting the old file first would lose a committed row to a kill in between; so
+     * the old file steps aside under a name {@link #recover} knows ({@code _old-NAME}), the new one moves in,
+     * and the old one goes. A reader sees the old file, then none for an instant, then the new one; never part
+     * of one. After a kill at any point, {@link #recover} leaves exactly one whole file at {@code target}.
+     */
+    private static void swap(FileSystem fs, Path tmp, Path target) throws IOException {
+        if (!fs.exists(target)) {
+            rename(fs, tmp, target);
+            return;
         }
+        Path old = new Path(target.getParent(), OLD_PREFIX + target.getName());
+        fs.delete(old, false);
+        rename(fs, target, old);
+        betweenRenames.run();
+        rename(fs, tmp, target);
+        fs.delete(old, false);
+    }
+
+    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
+    }
+
+    /**
+     * Finishes or undoes the replacements a killed process left in {@code dir}: an old file whose
+     * replacement did not arrive goes back into place (the committed state), one whose replacement did
+     * is deleted, and unfinished temporary files are removed. Only the process that owns the sweep calls it.
+     *
+     * @return how many files it restored
+     */
+    static int recover(FileSystem fs, Path dir) throws IOException {
+        if (!fs.exists(dir)) {
+            return 0;
+        }
+        int restored = 0;
+        for (FileStatus f : fs.listStatus(dir)) {
+            String name = f.getPath().getName();
+            if (name.startsWith(OLD_PREFIX)) {
+                Path target = new Path(dir, name.substring(OLD_PREFIX.length()));
+                if (fs.exists(target)) {
+                    fs.delete(f.getPath(), false);
+                } else {
+                    rename(fs, f.getPath(), target);
+                    restored++;
+                }
+            } else if (name.startsWith(TMP_PREFIX)) {
+                fs.delete(f.getPath(), false);
+            }
+        }
+        return restored;
     }
 }

@@ -63,8 +63,8 @@ class LocalSweepTest {
                 """).formatted(name, search).getBytes(StandardCharsets.UTF_8), dir);
     }
 
-    static SweepJob.Options options(Path out, int keep) {
-        return new SweepJob.Options(out.toString(), 0, false, keep, new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
+    static SweepDriver.Options options(Path out, int keep) {
+        return new SweepDriver.Options(out.toString(), 0, false, keep, new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
     }
 
     @Test
@@ -75,7 +75,7 @@ class LocalSweepTest {
                   batch_size: [32]
                 """);
         Path out = dir.resolve("out-grid");
-        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 2));
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(spec, options(out, 2));
 
         assertEquals(4, s.planned());
         assertEquals(4, s.completed());
@@ -148,16 +148,16 @@ class LocalSweepTest {
     void rerun_sameSweep_skipsCommittedTrialsAndAddsNoRow() {
         Path out = dir.resolve("out-resume");
         SweepSpec small = sweep("resume", "  learning_rate: [0.1]\n  architecture: [{type: mlp, hidden: [16]}]\n");
-        SweepJob.Summary first = new SweepJob(spark, Clock.systemUTC()).run(small, options(out, 1));
+        SweepDriver.Summary first = new SweepDriver(spark, Clock.systemUTC()).run(small, options(out, 1));
         assertEquals(1, first.ran());
 
         SweepSpec grown = sweep("resume", "  learning_rate: [0.1, 0.05]\n  architecture: [{type: mlp, hidden: [16]}]\n");
-        SweepJob.Summary second = new SweepJob(spark, Clock.systemUTC()).run(grown, options(out, 1));
+        SweepDriver.Summary second = new SweepDriver(spark, Clock.systemUTC()).run(grown, options(out, 1));
         assertEquals(2, second.planned());
         assertEquals(1, second.skipped());
         assertEquals(1, second.ran());
 
-        SweepJob.Summary third = new SweepJob(spark, Clock.systemUTC()).run(grown, options(out, 1));
+        SweepDriver.Summary third = new SweepDriver(spark, Clock.systemUTC()).run(grown, options(out, 1));
         assertEquals(0, third.ran());
         Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
         assertEquals(2, lb.table(spark).count());
@@ -170,9 +170,9 @@ class LocalSweepTest {
     void run_localDevicePool_neverSharesADeviceBeyondItsLimit() {
         Path out = dir.resolve("out-devices");
         SweepSpec spec = sweep("devices", "  learning_rate: [0.1, 0.05, 0.02, 0.01]\n  architecture: [{type: mlp, hidden: [16]}]\n");
-        SweepJob.Options o = new SweepJob.Options(out.toString(), 2, false, 0, new PrintStream(new ByteArrayOutputStream()), false,
+        SweepDriver.Options o = new SweepDriver.Options(out.toString(), 2, false, 0, new PrintStream(new ByteArrayOutputStream()), false,
                 List.of("7"), 1);
-        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, o);
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(spec, o);
         assertEquals(4, s.completed());
         assertEquals(2, s.parallelism());
         List<Row> rows = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark)
@@ -189,7 +189,7 @@ class LocalSweepTest {
     void run_divergingTrial_isARowAndTheSweepGoesOn() {
         Path out = dir.resolve("out-diverge");
         SweepSpec spec = sweep("diverge", "  optimizer: [sgd]\n  learning_rate: [1e12, 0.05]\n  architecture: [{type: mlp, hidden: [16]}]\n");
-        SweepJob.Summary s = new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 3));
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(spec, options(out, 3));
         assertEquals(2, s.ran());
         Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
         Map<Double, Row> rows = lb.table(spark).collectAsList().stream()
@@ -203,10 +203,10 @@ class LocalSweepTest {
         assertEquals(0, (int) diverged.getAs("epochs_run"));
 
         // A rerun keeps the DIVERGED row; --rerun-failed runs that trial again (and only that one).
-        assertEquals(0, new SweepJob(spark, Clock.systemUTC()).run(spec, options(out, 3)).ran());
-        SweepJob.Options rerunFailed = new SweepJob.Options(out.toString(), 0, true, 3,
+        assertEquals(0, new SweepDriver(spark, Clock.systemUTC()).run(spec, options(out, 3)).ran());
+        SweepDriver.Options rerunFailed = new SweepDriver.Options(out.toString(), 0, true, 3,
                 new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1);
-        SweepJob.Summary again = new SweepJob(spark, Clock.systemUTC()).run(spec, rerunFailed);
+        SweepDriver.Summary again = new SweepDriver(spark, Clock.systemUTC()).run(spec, rerunFailed);
         assertEquals(1, again.ran());
         assertEquals(1, again.skipped());
         assertEquals(2, lb.table(spark).count());

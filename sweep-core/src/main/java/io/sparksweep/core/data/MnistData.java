@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -51,7 +50,7 @@ public record MnistData(ImageSet train, ImageSet test, String contentSha256) {
 
     /** Reads the four files from any source, such as a Hadoop file system. */
     public static MnistData load(FileOpener opener) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         try {
             // In file order, so that the hash is SHA-256 of the four files' bytes one after the other.
             IdxReader.Content[] files = new IdxReader.Content[4];
@@ -66,14 +65,6 @@ public record MnistData(ImageSet train, ImageSet test, String contentSha256) {
             return new MnistData(train, test, HexFormat.of().formatHex(digest.digest()));
         } catch (IOException e) {
             throw new IdxFormatException("cannot read data set: " + e.getMessage(), e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

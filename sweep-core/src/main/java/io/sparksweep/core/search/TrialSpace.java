@@ -1,13 +1,9 @@
 package io.sparksweep.core.search;
 
-import io.sparksweep.core.trial.TrialParams;
-
-import io.sparksweep.core.spec.Architecture;
 import io.sparksweep.core.spec.Axis;
 import io.sparksweep.core.spec.Dimension;
 import io.sparksweep.core.spec.Domain;
-import io.sparksweep.core.spec.OptimizerSpec;
-import io.sparksweep.core.spec.SearchSpec;
+import io.sparksweep.core.trial.TrialParams;
 import org.apache.commons.math3.distribution.UniformRealDistribution;
 import org.deeplearning4j.arbiter.optimize.api.AbstractParameterSpace;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
@@ -23,39 +19,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole search space of a sweep as one Arbiter {@link ParameterSpace}, so that Arbiter's grid and
- * random generators produce {@link TrialParams} directly. Undeclared dimensions are fixed at the
- * tutorial's values: learning rate 0.01, batch 64, SGD with momentum 0.9, the MLP, its own dropout, no decay.
+ * A sweep's search space as one Arbiter {@link ParameterSpace}, so that Arbiter's random generator draws
+ * {@link TrialParams} directly ({@link RandomSampler}): one leaf per varied dimension of a {@link SearchSpace}.
  */
 final class TrialSpace extends AbstractParameterSpace<TrialParams> {
 
-    static final double DEFAULT_LEARNING_RATE = 0.01;
-    static final int DEFAULT_BATCH_SIZE = 64;
-    static final OptimizerSpec DEFAULT_OPTIMIZER = new OptimizerSpec.Momentum(0.9);
-    static final Architecture DEFAULT_ARCHITECTURE = Architecture.MLP;
+    private final SearchSpace space;
+    private final Map<Dimension, ParameterSpace<?>> leaves = new EnumMap<>(Dimension.class);
+    private final List<ParameterSpace> leafList = new ArrayList<>();
 
-    private final Map<Dimension, ParameterSpace<?>> spaces = new EnumMap<>(Dimension.class);
-    private final Map<Dimension, Object> fixed = new EnumMap<>(Dimension.class);
-    private final List<ParameterSpace> leaves = new ArrayList<>();
-
-    /**
-     * @param search  the declared axes
-     * @param forGrid true to turn ranges into their grid points (each axis its own count), false to sample them
-     */
-    TrialSpace(SearchSpec search, boolean forGrid) {
-        for (Axis axis : search.axes()) {
-            if (axis.domain() instanceof Domain.Choice c && c.values().size() == 1) {
-                // One value is no search dimension: Arbiter gives such a leaf no parameter index.
-                fixed.put(axis.dimension(), c.values().get(0));
-                continue;
-            }
-            ParameterSpace<?> space = forGrid ? gridLeaf(axis.domain()) : leaf(axis.domain());
-            spaces.put(axis.dimension(), space);
-            leaves.add(space);
+    TrialSpace(SearchSpace space) {
+        this.space = space;
+        for (Axis axis : space.varied()) {
+            ParameterSpace<?> leaf = leaf(axis.domain());
+            leaves.put(axis.dimension(), leaf);
+            leafList.add(leaf);
         }
-        // Arbiter's sequential grid varies its first leaf fastest; reversed, the file's first axis is the
-        // outermost loop, as in nested for-loops or itertools.product.
-        Collections.reverse(leaves);
+        // Arbiter numbers the leaves in this order; reversed, as it always has been here, so that a seed
+        // draws the same trials (and a random sweep resumes) across versions.
+        Collections.reverse(leafList);
     }
 
     private static ParameterSpace<?> leaf(Domain d) {
@@ -72,60 +54,19 @@ final class TrialSpace extends AbstractParameterSpace<TrialParams> {
 
     @Override
     public TrialParams getValue(double[] input) {
-        Architecture arch = (Architecture) value(Dimension.ARCHITECTURE, input, DEFAULT_ARCHITECTURE);
-        OptimizerSpec opt = (OptimizerSpec) value(Dimension.OPTIMIZER, input, DEFAULT_OPTIMIZER);
-        double lr = ((Number) value(Dimension.LEARNING_RATE, input, DEFAULT_LEARNING_RATE)).doubleValue();
-        int batch = ((Number) value(Dimension.BATCH_SIZE, input, DEFAULT_BATCH_SIZE)).intValue();
-        double dropout = ((Number) value(Dimension.DROPOUT, input, arch.dropout())).doubleValue();
-        double wd = ((Number) value(Dimension.WEIGHT_DECAY, input, 0.0)).doubleValue();
-        return new TrialParams(arch, opt, lr, batch, dropout, wd);
-    }
-
-    private Object value(Dimension d, double[] input, Object dflt) {
-        ParameterSpace<?> s = spaces.get(d);
-        if (s != null) {
-            return s.getValue(input);
-        }
-        return fixed.getOrDefault(d, dflt);
-    }
-
-    private static ParameterSpace<?> gridLeaf(Domain d) {
-        return new DiscreteParameterSpace<>(gridValues(d));
-    }
-
-    /** The grid points of a domain: a choice as written; a range as evenly spaced points, ends included. */
-    static List<Object> gridValues(Domain d) {
-        if (d instanceof Domain.Choice c) {
-            return c.values();
-        }
-        List<Object> out = new ArrayList<>();
-        if (d instanceof Domain.Range r) {
-            for (int i = 0; i < r.gridPoints(); i++) {
-                double t = i / (double) (r.gridPoints() - 1);
-                double v = r.log() ? Math.exp(Math.log(r.min()) + t * (Math.log(r.max()) - Math.log(r.min())))
-                        : r.min() + t * (r.max() - r.min());
-                out.add(i == r.gridPoints() - 1 ? r.max() : v);
-            }
-            return out;
-        }
-        Domain.IntRange r = (Domain.IntRange) d;
-        for (int i = 0; i < r.gridPoints(); i++) {
-            int v = (int) Math.round(r.min() + i * (r.max() - r.min()) / (double) (r.gridPoints() - 1));
-            if (!out.contains(v)) {
-                out.add(v);
-            }
-        }
-        return out;
+        Map<Dimension, Object> values = new EnumMap<>(Dimension.class);
+        leaves.forEach((d, leaf) -> values.put(d, leaf.getValue(input)));
+        return space.compose(values);
     }
 
     @Override
     public int numParameters() {
-        return leaves.stream().mapToInt(ParameterSpace::numParameters).sum();
+        return leafList.stream().mapToInt(ParameterSpace::numParameters).sum();
     }
 
     @Override
     public List<ParameterSpace> collectLeaves() {
-        return Collections.unmodifiableList(leaves);
+        return Collections.unmodifiableList(leafList);
     }
 
     @Override

@@ -1,9 +1,16 @@
 package io.sparksweep.core.spec;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The values one search dimension may take. */
 public sealed interface Domain {
+
+    /** The points a grid search takes, in order: a choice as written; a range as evenly spaced points, ends included. */
+    List<Object> gridValues();
+
+    /** How many distinct values random search can draw: a choice's size, an integer range's width, or none for a continuous range. */
+    java.util.OptionalLong distinctValues();
 
     /** An explicit list, enumerated in the order written. */
     record Choice(List<Object> values) implements Domain {
@@ -12,6 +19,16 @@ public sealed interface Domain {
             if (values.isEmpty()) {
                 throw new IllegalArgumentException("a choice needs at least one value");
             }
+        }
+
+        @Override
+        public List<Object> gridValues() {
+            return values;
+        }
+
+        @Override
+        public java.util.OptionalLong distinctValues() {
+            return java.util.OptionalLong.of(values.size());
         }
     }
 
@@ -31,6 +48,22 @@ public sealed interface Domain {
                 throw new IllegalArgumentException("grid_points must be >= 2, found " + gridPoints);
             }
         }
+
+        @Override
+        public List<Object> gridValues() {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < gridPoints; i++) {
+                double t = i / (double) (gridPoints - 1);
+                double v = log ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min))) : min + t * (max - min);
+                out.add(i == gridPoints - 1 ? max : v);
+            }
+            return out;
+        }
+
+        @Override
+        public java.util.OptionalLong distinctValues() {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     /** An integer range, ends included. */
@@ -42,6 +75,23 @@ public sealed interface Domain {
             if (gridPoints < 2) {
                 throw new IllegalArgumentException("grid_points must be >= 2, found " + gridPoints);
             }
+        }
+
+        @Override
+        public List<Object> gridValues() {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < gridPoints; i++) {
+                int v = (int) Math.round(min + i * (max - min) / (double) (gridPoints - 1));
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public java.util.OptionalLong distinctValues() {
+            return java.util.OptionalLong.of((long) max - min + 1);
         }
     }
 }

@@ -18,7 +18,7 @@ final class SearchParser {
     }
 
     static SearchSpec parse(FieldReader search) {
-        List<String> known = new ArrayList<>(List.of("strategy", "trials"));
+        List<String> known = new ArrayList<>(List.of("strategy", "trials", "tpe"));
         Arrays.stream(Dimension.values()).map(Dimension::key).forEach(known::add);
         search.rejectUnknownKeys(known);
 
@@ -26,19 +26,19 @@ final class SearchParser {
         SearchSpec.Strategy strategy = Arrays.stream(SearchSpec.Strategy.values())
                 .filter(s -> s.key().equals(strategyText)).findFirst().orElse(null);
         if (strategy == null) {
-            search.problems().add(search.path("strategy"), '"' + strategyText + '"', Problems.oneOf(strategyText, List.of("grid", "random")));
+            search.problems().add(search.path("strategy"), '"' + strategyText + '"',
+                    Problems.oneOf(strategyText, Arrays.stream(SearchSpec.Strategy.values()).map(SearchSpec.Strategy::key).toList()));
             strategy = SearchSpec.Strategy.GRID;
         }
-        int trials = (int) search.integer("trials", 0, 1, 1_000_000);
-        if (strategy == SearchSpec.Strategy.RANDOM && !search.has("trials")) {
-            search.problems().add(search.path("trials"), "nothing", "a trial count >= 1 (required by strategy random)");
-            trials = 1;
+        int trials = (int) search.integer("trials", 0, 1, MAX_TRIALS);
+        if (strategy != SearchSpec.Strategy.GRID && !search.has("trials")) {
+            search.problems().add(search.path("trials"), "nothing", "a trial count from 1 to " + MAX_TRIALS + " (required by strategy " + strategy.key() + ")");
         }
         if (strategy == SearchSpec.Strategy.GRID && search.has("trials")) {
             search.problems().add(search.path("trials"), FieldReader.render(search.raw("trials")),
-                    "nothing: trials applies to strategy random; a grid runs every combination (limit it with budget.max_trials)");
-            trials = 0;
+                    "nothing: trials applies to strategies random and tpe; a grid runs every combination (limit it with budget.max_trials)");
         }
+        SearchSpec.Tpe tpe = tpe(search, strategy);
 
         List<Axis> axes = new ArrayList<>();
         // Keep the file's order: it is the grid's enumeration order.
@@ -52,7 +52,25 @@ final class SearchParser {
                 axes.add(new Axis(d, domain));
             }
         }
-        return new SearchSpec(strategy, strategy == SearchSpec.Strategy.RANDOM ? trials : 0, axes);
+        boolean counted = strategy != SearchSpec.Strategy.GRID;
+        return new SearchSpec(strategy, counted ? Math.max(1, trials) : 0, axes, tpe);
+    }
+
+    /** The most trials one sweep may plan: search.trials, budget.max_trials and a grid's size. */
+    static final int MAX_TRIALS = 1_000_000;
+
+    private static SearchSpec.Tpe tpe(FieldReader search, SearchSpec.Strategy strategy) {
+        if (!search.has("tpe")) {
+            return SearchSpec.Tpe.DEFAULT;
+        }
+        if (strategy != SearchSpec.Strategy.TPE) {
+            search.problems().add(search.path("tpe"), FieldReader.render(search.raw("tpe")), "nothing: tpe applies to strategy tpe");
+            return SearchSpec.Tpe.DEFAULT;
+        }
+        FieldReader r = search.child("tpe");
+        r.rejectUnknownKeys(List.of("startup_trials", "candidates"));
+        return new SearchSpec.Tpe((int) r.integer("startup_trials", SearchSpec.Tpe.DEFAULT.startupTrials(), 0, MAX_TRIALS),
+                (int) r.integer("candidates", SearchSpec.Tpe.DEFAULT.candidates(), 1, 10_000));
     }
 
     private static List<String> fieldOrder(FieldReader r) {

@@ -6,16 +6,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.sparksweep.core.data.Locations;
 import io.sparksweep.core.data.MnistFiles;
+import io.sparksweep.core.data.Sha256;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -71,9 +70,10 @@ public final class SweepFileParser {
         TrainingSpec training = training(top.child("training"));
         SearchSpec search = SearchParser.parse(top.child("search"));
         Budget budget = budget(top.child("budget"));
-
         problems.throwIfAny();
-        return new SweepSpec(name, seed, objective, dataset, training, search, budget, sha256(bytes));
+        checkPlanSize(problems, search, budget);
+        problems.throwIfAny();
+        return new SweepSpec(name, seed, objective, dataset, training, search, budget, Sha256.hex(bytes));
     }
 
     private static JsonNode syntax(String fileName, byte[] bytes) {
@@ -111,7 +111,7 @@ public final class SweepFileParser {
         String location = r.string("location", name.equals("fashion-mnist") ? DatasetSpec.DEFAULT_LOCATION : null);
         if (location == null) {
             r.problems().add(r.path("location"), "nothing", "a folder or URI holding the data set (required unless name is fashion-mnist)");
-        } else if (isLocal(location)) {
+        } else if (Locations.isLocal(location)) {
             Path p = Path.of(location.startsWith("file:") ? java.net.URI.create(location).getPath() : location);
             if (!p.isAbsolute() && baseDir != null) {
                 p = baseDir.resolve(p).normalize();
@@ -126,11 +126,6 @@ public final class SweepFileParser {
         int trainLimit = (int) r.integer("train_limit", 0, 0, Integer.MAX_VALUE);
         int testLimit = (int) r.integer("test_limit", 0, 0, Integer.MAX_VALUE);
         return new DatasetSpec(name, location == null ? "" : location, split, norm, trainLimit, testLimit);
-    }
-
-    /** Anything without a URI scheme, or with {@code file:}, is checked here; other file systems on the executors. */
-    static boolean isLocal(String location) {
-        return location.startsWith("file:") || !location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
     }
 
     private static TrainingSpec training(FieldReader r) {
@@ -157,7 +152,7 @@ public final class SweepFileParser {
 
     private static Budget budget(FieldReader r) {
         r.rejectUnknownKeys(List.of("max_trials", "max_wall_time"));
-        int maxTrials = (int) r.integer("max_trials", 0, 0, 1_000_000);
+        int maxTrials = (int) r.integer("max_trials", 0, 0, SearchParser.MAX_TRIALS);
         Duration wall = Duration.ZERO;
         if (r.has("max_wall_time")) {
             String text = r.raw("max_wall_time").asText();
@@ -169,6 +164,32 @@ public final class SweepFileParser {
             }
         }
         return new Budget(maxTrials, wall);
+    }
+
+    /**
+     * Counts before anything is enumerated: a grid past the limit needs {@code budget.max_trials} (it is then
+     * planned lazily, its first points in order), and a random or TPE search cannot ask for more distinct
+     * trials than its space holds.
+     */
+    private static void checkPlanSize(Problems problems, SearchSpec search, Budget budget) {
+        long limit = SearchParser.MAX_TRIALS;
+        if (search.strategy() == SearchSpec.Strategy.GRID) {
+            java.math.BigInteger size = search.gridSize();
+            boolean capped = budget.maxTrials() > 0;
+            if (!capped && size.compareTo(java.math.BigInteger.valueOf(limit)) > 0) {
+                problems.add("search", String.format(Locale.ROOT, "a grid of %,d trials (%s)", size, search.sizeText(true)),
+                        String.format(Locale.ROOT, "at most %,d trials in one sweep: cut the grid with budget.max_trials (its first N points, "
+                                + "in order), or use strategy random or tpe with search.trials", limit));
+            }
+            return;
+        }
+        long wanted = budget.maxTrials() > 0 ? Math.min(search.trials(), budget.maxTrials()) : search.trials();
+        java.util.Optional<java.math.BigInteger> points = search.distinctPoints();
+        if (points.isPresent() && points.get().compareTo(java.math.BigInteger.valueOf(wanted)) < 0) {
+            problems.add("search.trials", String.valueOf(search.trials()),
+                    String.format(Locale.ROOT, "at most %,d: the search space holds %,d distinct trials (%s); lower search.trials, "
+                            + "use strategy grid, or widen the space with a range", points.get(), points.get(), search.sizeText(false)));
+        }
     }
 
     static Duration duration(String text) {
@@ -205,11 +226,4 @@ public final class SweepFileParser {
         return dflt;
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
 }

@@ -20,4 +20,14 @@ public record EpochMetrics(int epoch, double learningRate, double trainLoss, dou
             throw new IllegalArgumentException("epoch must be >= 1, found " + epoch);
         }
     }
+
+    /** The value of a metric named as in the sweep file's objective, after this epoch. */
+    public double metric(io.sparksweep.core.spec.Objective.Metric m) {
+        return switch (m) {
+            case VAL_ACCURACY -> valAccuracy;
+            case VAL_LOSS -> valLoss;
+            case TEST_ACCURACY -> testAccuracy;
+            case TEST_LOSS -> testLoss;
+        };
+    }
 }

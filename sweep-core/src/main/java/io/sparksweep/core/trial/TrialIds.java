@@ -1,37 +1,43 @@
 package io.sparksweep.core.trial;
 
+import io.sparksweep.core.data.Sha256;
 import io.sparksweep.core.spec.DatasetSpec;
+import io.sparksweep.core.spec.SweepSpec;
 import io.sparksweep.core.spec.TrainingSpec;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 
-/** Content-derived trial ids and seeds: the same trial in a rerun gets the same id and seed. */
-public final class TrialIds {
+/**
+ * Content-derived trial ids and seeds for one sweep: the same parameters under the same sweep name, seed,
+ * training and data settings get the same id and seed in every run, so a rerun recognises work done.
+ *
+ * @param sweepName the sweep's name
+ * @param sweepSeed the sweep's seed
+ * @param training  how every trial trains
+ * @param dataset   what every trial trains on
+ */
+public record TrialIds(String sweepName, long sweepSeed, TrainingSpec training, DatasetSpec dataset) implements java.io.Serializable {
 
-    private TrialIds() {
+    public TrialIds {
+        Objects.requireNonNull(sweepName, "sweepName");
+        Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(dataset, "dataset");
+    }
+
+    public static TrialIds of(SweepSpec sweep) {
+        return new TrialIds(sweep.name(), sweep.seed(), sweep.training(), sweep.dataset());
     }
 
     /** 16 hex digits of SHA-256 over everything that determines the trial's result. */
-    public static String id(String sweepName, long sweepSeed, TrialParams params, TrainingSpec training, DatasetSpec dataset) {
+    public String id(TrialParams params) {
         String content = sweepName + "\n" + sweepSeed + "\n" + params.canonical() + "\n" + training.canonical() + "\n" + dataset.canonical();
-        return HexFormat.of().formatHex(sha256(content.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        return HexFormat.of().formatHex(Sha256.of(content), 0, 8);
     }
 
-    /** A seed mixed from the sweep seed and the trial's parameters (not its position, which changes with the grid). */
-    public static long seed(long sweepSeed, TrialParams params) {
-        byte[] h = sha256((sweepSeed + "|" + params.canonical()).getBytes(StandardCharsets.UTF_8));
-        return ByteBuffer.wrap(h, 0, 8).getLong() & Long.MAX_VALUE;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+    /** A seed mixed from the sweep seed and the trial's parameters (not its position, which changes with the plan). */
+    public long seed(TrialParams params) {
+        return ByteBuffer.wrap(Sha256.of(sweepSeed + "|" + params.canonical()), 0, 8).getLong() & Long.MAX_VALUE;
     }
 }

@@ -150,12 +150,23 @@ class PlannerTest {
     }
 
     @Test
-    void plan_randomOverSmallDiscreteSpace_stopsAtWhatExists() {
+    void plan_randomAskingMoreThanTheSpaceHolds_isRejectedWithTheCount() {
+        io.sparksweep.core.spec.SweepFileException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.sparksweep.core.spec.SweepFileException.class, () -> sweep("""
+                        name: rnd
+                        search: {strategy: random, trials: 10, optimizer: [adam, sgd]}
+                        """));
+        assertTrue(e.getMessage().contains("t.yaml: search.trials: found 10; allowed: at most 2: the search space holds 2 distinct "
+                + "trials (optimizer 2); lower search.trials, use strategy grid, or widen the space with a range"), e.getMessage());
+    }
+
+    @Test
+    void plan_randomAskingAllTheSpaceHolds_drawsEveryPoint() {
         List<TrialSpec> trials = Planner.plan(sweep("""
                 name: rnd
-                search: {strategy: random, trials: 10, optimizer: [adam, sgd]}
+                search: {strategy: random, trials: 6, optimizer: [adam, sgd], batch_size: [16, 32, 64]}
                 """));
-        assertEquals(2, trials.size());
+        assertEquals(6, trials.stream().map(TrialSpec::trialId).distinct().count());
     }
 
     @Test

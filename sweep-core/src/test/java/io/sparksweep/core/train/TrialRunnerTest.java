@@ -69,7 +69,7 @@ class TrialRunnerTest {
     private static TrialSpec withParams(TrialParams p, int epochs) {
         TrialSpec t = trial();
         return new TrialSpec(t.sweepName(), t.trialId(), 0, t.sweepSeed(), t.seed(), p,
-                new TrainingSpec(epochs, new LrSchedule.Constant(), 1000), t.dataset(), t.objective(), t.sweepFileHash());
+                new TrainingSpec(epochs, new LrSchedule.Constant(), 1000), t.dataset(), t.objective(), t.sweepFileHash(), t.origin());
     }
 
     @Test
