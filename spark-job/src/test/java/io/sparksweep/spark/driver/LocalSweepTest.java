@@ -211,4 +211,74 @@ class LocalSweepTest {
         assertEquals(1, again.skipped());
         assertEquals(2, lb.table(spark).count());
     }
+
+    @Test
+    void tpeSweep_onLocal2_recordsItsSuggestions_andARerunGoesOnToTheTrialCount() {
+        Path out = dir.resolve("out-tpe");
+        String search = """
+                  strategy: tpe
+                  trials: %d
+                  tpe: {startup_trials: 3}
+                  learning_rate: {min: 0.001, max: 0.3}
+                  architecture: [{type: mlp, hidden: [16]}, {type: mlp, hidden: [8]}]
+                """;
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(sweep("tpe", search.formatted(6)), options(out, 1));
+        assertEquals(6, s.ran());
+        Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
+        List<Row> rows = lb.table(spark).orderBy("suggestion").collectAsList();
+        assertEquals(6, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            assertEquals("tpe", r.getAs("strategy"));
+            assertEquals(i, (int) r.getAs("suggestion"));
+            assertEquals(2, (int) r.getAs("schema_version"));
+            int seen = r.getAs("history_size");
+            assertTrue(seen <= i, "trial " + i + " saw " + seen + " finished trials");
+        }
+        assertEquals(0, (int) rows.get(0).getAs("history_size"));
+        assertTrue(rows.get(5).<Integer>getAs("history_size") >= 3, "the last suggestion saw the results of the first ones");
+
+        SweepDriver.Summary again = new SweepDriver(spark, Clock.systemUTC()).run(sweep("tpe", search.formatted(6)), options(out, 1));
+        assertEquals(0, again.ran());
+        assertEquals(6, again.skipped());
+        SweepDriver.Summary more = new SweepDriver(spark, Clock.systemUTC()).run(sweep("tpe", search.formatted(8)), options(out, 1));
+        assertEquals(2, more.ran());
+        List<Row> after = lb.table(spark).orderBy("suggestion").collectAsList();
+        assertEquals(8, after.size());
+        assertEquals(List.of(6, 7), after.subList(6, 8).stream().map(r -> r.<Integer>getAs("suggestion")).toList());
+        assertEquals(8, after.stream().map(r -> r.getAs("trial_id")).distinct().count());
+    }
+
+    /** As Spark MLlib tests its tuning: one slot or two, the same trials with the same results. */
+    @Test
+    void serialAndParallel_giveTheSameRows_timingsAndPlacementAside() {
+        String search = """
+                  architecture: [{type: mlp, hidden: [16]}, {type: mlp, hidden: [12]}]
+                  learning_rate: [0.1, 0.03]
+                  optimizer: [sgd, adam]
+                """;
+        Map<String, Row> serial = rowsOf(sweep("same", search), dir.resolve("out-serial"), 1);
+        Map<String, Row> parallel = rowsOf(sweep("same", search), dir.resolve("out-parallel"), 2);
+        assertEquals(8, serial.size());
+        assertEquals(serial.keySet(), parallel.keySet());
+        List<String> aside = List.of("started_at", "finished_at", "train_seconds", "samples_per_second", "history_size", "model_path");
+        for (String id : serial.keySet()) {
+            Row a = serial.get(id);
+            Row b = parallel.get(id);
+            for (String column : a.schema().fieldNames()) {
+                if (!aside.contains(column)) {
+                    assertEquals((Object) a.getAs(column), b.getAs(column), "trial " + id + " column " + column);
+                }
+            }
+            assertEquals(a.getAs("model_path") == null, b.getAs("model_path") == null, "trial " + id + " keeps its model either way");
+        }
+    }
+
+    private Map<String, Row> rowsOf(SweepSpec spec, Path out, int slots) {
+        SweepDriver.Options o = new SweepDriver.Options(out.toString(), slots, false, 2, new PrintStream(new ByteArrayOutputStream()), false,
+                List.of(), 1);
+        assertEquals(slots, new SweepDriver(spark, Clock.systemUTC()).run(spec, o).parallelism());
+        return new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark).collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getAs("trial_id"), r -> r));
+    }
 }
