@@ -21,15 +21,18 @@ import java.util.regex.Pattern;
  */
 final class StandaloneCluster implements AutoCloseable {
 
-    static final List<String> OPENS = List.of(
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "-Djdk.reflect.useDirectMethodHandle=false");
+    /** Spark's opens for Java 17, from conf/jvm.properties (the launcher's and the build's source too). */
+    static final List<String> OPENS = opens();
+
+    private static List<String> opens() {
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(Path.of(System.getProperty("sparksweep.root"), "conf", "jvm.properties"))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return List.of(p.getProperty("spark.java17.opens").trim().split("\\s+"));
+    }
 
     private final Path sparkHome;
     private final Path dir;

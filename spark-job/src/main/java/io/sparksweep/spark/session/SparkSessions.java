@@ -5,16 +5,40 @@ import io.sparksweep.spark.exec.ThreadBudget;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
 /** Spark sessions with the settings the engine needs, for the launcher, spark-submit and tests. */
 public final class SparkSessions {
 
-    /** glibc settings for executors, the same as the launcher's. */
-    static final Map<String, String> NATIVE_ENV = Map.of(
-            "MALLOC_MMAP_THRESHOLD_", "33554432",
-            "MALLOC_TRIM_THRESHOLD_", "268435456",
-            "MALLOC_TOP_PAD_", "67108864");
+    /** conf/jvm.properties, as the build copies it into the jar: the settings the launcher also reads. */
+    static final Properties JVM = jvmProperties();
+
+    /** glibc settings for executors, the same as the launcher's (conf/jvm.properties, {@code malloc.NAME}). */
+    static final Map<String, String> NATIVE_ENV = nativeEnv(JVM);
+
+    private static Properties jvmProperties() {
+        Properties p = new Properties();
+        try (InputStream in = SparkSessions.class.getResourceAsStream("jvm.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm.properties is missing from the application jar (the build copies conf/jvm.properties)");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read jvm.properties from the application jar", e);
+        }
+        return p;
+    }
+
+    private static Map<String, String> nativeEnv(Properties p) {
+        Map<String, String> env = new TreeMap<>();
+        p.stringPropertyNames().stream().filter(k -> k.startsWith("malloc.")).forEach(k -> env.put(k.substring("malloc.".length()), p.getProperty(k)));
+        return Map.copyOf(env);
+    }
 
     private SparkSessions() {
     }
