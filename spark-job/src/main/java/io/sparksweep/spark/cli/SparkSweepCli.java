@@ -4,13 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code sparksweep} command line: {@code run}, {@code validate}, {@code sql}, {@code top}, {@code bench} and {@code check}.
+ * The {@code sparksweep} command line: {@code run}, {@code validate}, {@code sql}, {@code top}, {@code bench}, {@code bench-driver} and {@code check}.
  * Exit codes: 0 success, 1 an unexpected error, 2 invalid input (the sweep file or an option),
  * 3 a sweep that finished with FAILED or DIVERGED trials.
  */
 @Command(name = "sparksweep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Hyperparameter sweeps of Deeplearning4j models on Apache Spark, with a Parquet leaderboard.",
-        subcommands = {RunCommand.class, ValidateCommand.class, SqlCommand.class, TopCommand.class, BenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, SqlCommand.class, TopCommand.class, BenchCommand.class, DriverBenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  sparksweep run conf/sweeps/quickstart.yaml",
                 "  sparksweep validate conf/sweeps/tutorial.yaml",

@@ -23,6 +23,7 @@ import org.slf4j.MDC;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -115,7 +116,8 @@ public final class SweepDriver {
         try (Dispatcher dispatcher = new Dispatcher(spark, task, sweep.name(), slots, clock)) {
             while (true) {
                 boolean pastDeadline = deadline != null && clock.instant().isAfter(deadline);
-                while (!exhausted && !pastDeadline && dispatcher.hasFreeSlot()) {
+                List<Work> batch = new ArrayList<>();
+                while (!exhausted && !pastDeadline && batch.size() < dispatcher.freeSlots()) {
                     Optional<Sampler.Suggestion> next = sampler.suggest(history);
                     if (next.isEmpty()) {
                         exhausted = true;
@@ -125,9 +127,10 @@ public final class SweepDriver {
                     TrialSpec trial = TrialSpec.of(sweep, next.get().params(), next.get().index(),
                             new TrialSpec.Origin(sampler.strategy().key(), number, history.finished().size()));
                     history = history.with(TrialRecord.running(trial.trialId(), trial.params(), number));
-                    dispatcher.submit(new Work(trial, dataSha, keeper.keepsModels(), keeper.threshold()));
+                    batch.add(new Work(trial, dataSha, keeper.keepsModels(), keeper.threshold()));
                     progress.started();
                 }
+                dispatcher.submit(batch);
                 if (pastDeadline && !exhausted) {
                     LOG.warn("sweep {}: max_wall_time {} reached; no new trial starts (a rerun goes on)", sweep.name(), sweep.budget().maxWallTime());
                     exhausted = true;
@@ -135,34 +138,20 @@ public final class SweepDriver {
                 if (dispatcher.inFlight() == 0) {
                     break;
                 }
-                Dispatcher.Finished f = dispatcher.take();
-                TrialSpec trial = f.work().trial();
-                TrialOutcome out = f.outcome();
-                TrialResult r = out.result();
-                if (!out.committed()) {
-                    commitOnDriver(store, trial, r, out, dataSha);
-                } else if (!local && !store.hasRow(trial.sweepName(), trial.trialId())) {
-                    throw new IllegalStateException("executor " + out.executorId() + " committed trial " + trial.trialId() + " to "
-                            + store.rowFile(trial.sweepName(), trial.trialId()) + ", which the driver cannot see: the output must be a "
-                            + "file system that the driver and every executor reach at the same path (HDFS, S3, NFS)");
-                }
-                if (out.modelPath() != null) {
-                    keeper.kept(trial.trialId(), r.metric(sweep.objective().metric()));
-                }
-                Double value = finite(r.metric(sweep.objective().metric()));
-                history = history.with(new TrialRecord(trial.trialId(), trial.params(), r.status(), r.status().trained() ? value : null,
-                        r.history().size(), r.history().stream().map(m -> m.metric(sweep.objective().metric())).toList(),
-                        trial.origin().suggestion()));
-                ran++;
-                trainSeconds += r.trainSeconds();
-                if (r.status().trained()) {
-                    completed++;
-                } else {
-                    failed++;
-                }
-                LOG.info("trial {} {}: {} {} in {} s{}", trial.trialId(), r.status(), sweep.objective().metric().key(), value,
-                        String.format("%.1f", r.trainSeconds()), r.error() == null ? "" : " (" + r.error().lines().findFirst().orElse("") + ")");
-                progress.finished(trial.trialId(), trial.params().label(), r.status(), value);
+                // Every trial that has come back is taken in before new work is asked for, so that freed
+                // slots go out together as one Spark job.
+                do {
+                    Dispatcher.Finished f = dispatcher.take();
+                    history = finished(sweep, store, keeper, progress, history, f, dataSha, local);
+                    TrialResult r = f.outcome().result();
+                    ran++;
+                    trainSeconds += r.trainSeconds();
+                    if (r.status().trained()) {
+                        completed++;
+                    } else {
+                        failed++;
+                    }
+                } while (dispatcher.hasWaiting());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,6 +161,31 @@ public final class SweepDriver {
             MDC.remove("sweep");
         }
         return new Summary(sweep.name(), planned, skipped, ran, completed, failed, slots, (System.nanoTime() - t0) / 1e9, trainSeconds);
+    }
+
+    /** Takes in a trial that came back: its row checked or written, its model kept, the history and progress updated. */
+    private History finished(SweepSpec sweep, Leaderboard store, ModelKeeper keeper, Progress progress, History history,
+                             Dispatcher.Finished f, String dataSha, boolean local) {
+        TrialSpec trial = f.work().trial();
+        TrialOutcome out = f.outcome();
+        TrialResult r = out.result();
+        if (!out.committed()) {
+            commitOnDriver(store, trial, r, out, dataSha);
+        } else if (!local && !store.hasRow(trial.sweepName(), trial.trialId())) {
+            throw new IllegalStateException("executor " + out.executorId() + " committed trial " + trial.trialId() + " to "
+                    + store.rowFile(trial.sweepName(), trial.trialId()) + ", which the driver cannot see: the output must be a "
+                    + "file system that the driver and every executor reach at the same path (HDFS, S3, NFS)");
+        }
+        Double value = finite(r.metric(sweep.objective().metric()));
+        if (out.modelPath() != null && value != null) {
+            keeper.kept(trial.trialId(), value);
+        }
+        LOG.info("trial {} {}: {} {} in {} s{}", trial.trialId(), r.status(), sweep.objective().metric().key(), value,
+                String.format("%.1f", r.trainSeconds()), r.error() == null ? "" : " (" + r.error().lines().findFirst().orElse("") + ")");
+        progress.finished(trial.trialId(), trial.params().label(), r.status(), value);
+        return history.with(new TrialRecord(trial.trialId(), trial.params(), r.status(), r.status().trained() ? value : null,
+                r.history().size(), r.history().stream().map(m -> m.metric(sweep.objective().metric())).toList(),
+                trial.origin().suggestion()));
     }
 
     /** A trial whose task never came back (every attempt lost): the driver writes its FAILED row itself. */

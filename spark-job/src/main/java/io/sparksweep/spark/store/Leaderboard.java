@@ -58,11 +58,25 @@ public final class Leaderboard {
         this.conf = conf;
     }
 
-    /** The output as this JVM sees it: an executor's Hadoop settings (spark.hadoop.*), or defaults outside Spark. */
+    private static SparkEnv confEnv;
+    private static Configuration envConf;
+
+    /**
+     * The output as this JVM sees it: an executor's Hadoop settings (spark.hadoop.*), or defaults outside
+     * Spark. The settings are built once per Spark environment: building them parses Hadoop's XML defaults
+     * from the classpath, which took most of the CPU of a trial that trains little.
+     */
     public static Leaderboard onThisJvm(String output) {
         SparkEnv env = SparkEnv.get();
-        Configuration conf = env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
-        return new Leaderboard(output, conf);
+        Configuration base;
+        synchronized (Leaderboard.class) {
+            if (envConf == null || confEnv != env) {
+                envConf = env == null ? new Configuration() : SparkHadoopUtil.get().newConfiguration(env.conf());
+                confEnv = env;
+            }
+            base = envConf;
+        }
+        return new Leaderboard(output, new Configuration(base));
     }
 
     public String output() {

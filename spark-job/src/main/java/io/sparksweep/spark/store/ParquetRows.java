@@ -2,6 +2,7 @@ package io.sparksweep.spark.store;
 
 import io.sparksweep.core.result.Column;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -9,10 +10,20 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.GroupType;
@@ -103,16 +114,25 @@ final class ParquetRows {
      */
     static List<Map<String, Object>> read(Configuration conf, Path file) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-            for (Group g = reader.read(); g != null; g = reader.read()) {
-                GroupType type = g.getType();
-                Map<String, Object> row = new HashMap<>();
-                for (int f = 0; f < type.getFieldCount(); f++) {
-                    if (g.getFieldRepetitionCount(f) > 0) {
-                        row.put(type.getFieldName(f), value(g, f, type.getType(f).asPrimitiveType(), file));
+        // The file reader itself, with the caller's settings: ParquetReader's builders make fresh Hadoop settings
+        // for every file, parsing Hadoop's XML defaults each time.
+        try (ParquetFileReader reader = ParquetFileReader.open(new FsInputFile(raw(file.getFileSystem(conf)), file),
+                HadoopReadOptions.builder(conf).build())) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
+            for (PageReadStore pages = reader.readNextRowGroup(); pages != null; pages = reader.readNextRowGroup()) {
+                RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(schema));
+                for (long i = 0; i < pages.getRowCount(); i++) {
+                    Group g = records.read();
+                    GroupType type = g.getType();
+                    Map<String, Object> row = new HashMap<>();
+                    for (int f = 0; f < type.getFieldCount(); f++) {
+                        if (g.getFieldRepetitionCount(f) > 0) {
+                            row.put(type.getFieldName(f), value(g, f, type.getType(f).asPrimitiveType(), file));
+                        }
                     }
+                    rows.add(row);
                 }
-                rows.add(row);
             }
         }
         return rows;
@@ -134,8 +154,10 @@ final class ParquetRows {
     private static void replace(Configuration conf, Path target, MessageType schema, List<Group> rows) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
         Path tmp = temporary(target);
-        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(tmp).withConf(conf).withType(schema)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+        // A row file is mostly metadata: no dictionaries and no codec to set up for a few values.
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new FsOutputFile(raw(fs), tmp)).withConf(conf).withType(schema)
+                .withCompressionCodec(CompressionCodecName.UNCOMPRESSED).withDictionaryEncoding(false)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (Group g : rows) {
                 writer.write(g);
             }
@@ -153,10 +175,53 @@ final class ParquetRows {
     static void replaceWith(Configuration conf, Path target, Content content) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
         Path tmp = temporary(target);
-        try (FSDataOutputStream out = fs.create(tmp, true)) {
+        try (FSDataOutputStream out = raw(fs).create(tmp, true)) {
             content.writeTo(out);
         }
         swap(fs, tmp, target);
+    }
+
+    /**
+     * The file system without its checksum files, for writing and reading whole small files: on the local
+     * file system every file would get a {@code .crc} beside it, and every open would look for one. Renames and
+     * deletes still go through {@code fs}, which moves and removes the checksum files of older rows with them.
+     */
+    private static FileSystem raw(FileSystem fs) {
+        return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
+    }
+
+    private record FsOutputFile(FileSystem fs, Path path) implements OutputFile {
+        @Override
+        public PositionOutputStream create(long blockSizeHint) throws IOException {
+            return HadoopStreams.wrap(fs.create(path, false));
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+            return HadoopStreams.wrap(fs.create(path, true));
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return false;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return 0;
+        }
+    }
+
+    private record FsInputFile(FileSystem fs, Path path) implements InputFile {
+        @Override
+        public long getLength() throws IOException {
+            return fs.getFileStatus(path).getLen();
+        }
+
+        @Override
+        public SeekableInputStream newStream() throws IOException {
+            return HadoopStreams.wrap(fs.open(path));
+        }
     }
 
     private static Path temporary(Path target) {

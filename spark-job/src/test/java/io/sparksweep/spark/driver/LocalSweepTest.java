@@ -281,4 +281,37 @@ class LocalSweepTest {
         return new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark).collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getAs("trial_id"), r -> r));
     }
+
+    /** Trains nothing, and its task throws (as when its rows cannot be written) for one learning rate. */
+    static final class ThrowsForOneTrial implements io.sparksweep.spark.exec.Trainer {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Trained train(io.sparksweep.core.trial.TrialSpec trial, String dataSha256, java.util.function.DoublePredicate keepModel) {
+            if (trial.params().learningRate() == 0.05) {
+                throw new IllegalStateException("this task always fails");
+            }
+            return new io.sparksweep.spark.exec.NullTrainer().train(trial, dataSha256, keepModel);
+        }
+    }
+
+    /** Trials submitted together are one Spark job; a task that fails takes its job down, but not its siblings' rows. */
+    @Test
+    void aTaskThatFailsInAJobOfSeveral_isAFailedRow_andItsSiblingsComplete() {
+        Path out = dir.resolve("out-batch");
+        SweepSpec spec = sweep("batch", "  learning_rate: [0.1, 0.05, 0.02, 0.01]\n  architecture: [{type: mlp, hidden: [16]}]\n");
+        SweepDriver.Options o = new SweepDriver.Options(out.toString(), 4, false, 0, new PrintStream(new ByteArrayOutputStream()), false,
+                List.of(), 1);
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC(), new ThrowsForOneTrial()).run(spec, o);
+        assertEquals(4, s.ran());
+        assertEquals(3, s.completed());
+        Map<Double, Row> rows = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark).collectAsList()
+                .stream().collect(Collectors.toMap(r -> (Double) r.getAs("learning_rate"), r -> r));
+        assertEquals(4, rows.size());
+        assertEquals("FAILED", rows.get(0.05).getAs("status"));
+        assertTrue(rows.get(0.05).<String>getAs("error").contains("this task always fails"), rows.get(0.05).toString());
+        for (double lr : List.of(0.1, 0.02, 0.01)) {
+            assertEquals("COMPLETED", rows.get(lr).getAs("status"), "lr " + lr);
+        }
+    }
 }
