@@ -40,10 +40,13 @@ final class StandaloneCluster implements AutoCloseable {
     private final int masterUiPort;
     private final Process master;
     private final List<Process> workers = new ArrayList<>();
+    /** The shared secret of spark.authenticate for the Master and Workers, or null for none. */
+    private final String secret;
 
-    private StandaloneCluster(Path sparkHome, Path dir) throws IOException {
+    private StandaloneCluster(Path sparkHome, Path dir, String secret) throws IOException {
         this.sparkHome = sparkHome;
         this.dir = Files.createDirectories(dir);
+        this.secret = secret;
         this.masterPort = freePort();
         this.masterUiPort = freePort();
         this.master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -56,7 +59,13 @@ final class StandaloneCluster implements AutoCloseable {
      */
     static StandaloneCluster start(Path sparkHome, Path dir, int workers, int cores,
                                    java.util.function.IntFunction<List<String>> workerArgs) throws IOException, InterruptedException {
-        StandaloneCluster c = new StandaloneCluster(sparkHome, dir);
+        return start(sparkHome, dir, workers, cores, workerArgs, null);
+    }
+
+    /** The same, with {@code spark.authenticate} on and {@code secret} as the Master's and Workers' shared secret. */
+    static StandaloneCluster start(Path sparkHome, Path dir, int workers, int cores,
+                                   java.util.function.IntFunction<List<String>> workerArgs, String secret) throws IOException, InterruptedException {
+        StandaloneCluster c = new StandaloneCluster(sparkHome, dir, secret);
         for (int i = 0; i < workers; i++) {
             Path work = Files.createDirectories(dir.resolve("worker-" + i));
             List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
@@ -72,6 +81,10 @@ final class StandaloneCluster implements AutoCloseable {
 
     String masterUrl() {
         return "spark://127.0.0.1:" + masterPort;
+    }
+
+    Path dir() {
+        return dir;
     }
 
     /** kill -9 of one Worker (its executors notice and exit, as on a lost machine). */
@@ -102,6 +115,10 @@ final class StandaloneCluster implements AutoCloseable {
 
     private Process start(String name, List<String> args, Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(java());
+        if (secret != null) {
+            cmd.add("-Dspark.authenticate=true");
+            cmd.add("-Dspark.authenticate.secret=" + secret);
+        }
         cmd.addAll(args);
         return builder(cmd, env).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
     }

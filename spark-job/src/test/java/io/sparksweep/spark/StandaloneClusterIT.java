@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The application jar submitted with SparkSubmit to a real standalone cluster on 127.0.0.1 (a Master
- * and two Workers of one core each): the sweep spreads over both workers, and with one Worker killed
- * (kill -9) while trials run it still ends with exactly one COMPLETED row per trial.
+ * and two Workers of one core each, spark.authenticate on): the sweep spreads over both workers, and with
+ * one Worker killed (kill -9) while trials run it still ends with exactly one COMPLETED row per trial.
  */
 class StandaloneClusterIT {
 
@@ -34,6 +34,7 @@ class StandaloneClusterIT {
     static Path sparkHome;
     static Path appJar;
     static Path sweepFile;
+    static Path ashaFile;
     static SparkSession reader;
 
     @BeforeAll
@@ -54,6 +55,9 @@ class StandaloneClusterIT {
                   learning_rate: [0.05, 0.02, 0.01]
                   batch_size: [16, 32]
                 """);
+        ashaFile = dir.resolve("cluster-asha.yaml");
+        Files.writeString(ashaFile, Files.readString(sweepFile).replace("name: cluster", "name: cluster-asha")
+                + "scheduler: {type: asha, min_epochs: 2, reduction_factor: 3}\n");
         reader = TestOutputs.reader();
     }
 
@@ -63,6 +67,10 @@ class StandaloneClusterIT {
     }
 
     private static Process submit(StandaloneCluster cluster, Path out, Path log, String... conf) throws IOException {
+        return submitFile(cluster, sweepFile, out, log, conf);
+    }
+
+    private static Process submitFile(StandaloneCluster cluster, Path file, Path out, Path log, String... conf) throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
                 "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
                 "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
@@ -70,7 +78,7 @@ class StandaloneClusterIT {
         for (String c : conf) {
             args.addAll(List.of("--conf", c));
         }
-        return cluster.submit(args, appJar, List.of("run", sweepFile.toString(), "--output", out.toString(), "--keep-models", "1"), log);
+        return cluster.submit(args, appJar, List.of("run", file.toString(), "--output", out.toString(), "--keep-models", "1"), log);
     }
 
     /**
@@ -127,11 +135,33 @@ class StandaloneClusterIT {
         return new Leaderboard(out.toString(), reader.sparkContext().hadoopConfiguration()).table(reader).collectAsList();
     }
 
+    static final String SECRET = "sweep-test-secret";
+    static final String[] WITH_SECRET = {"spark.authenticate=true", "spark.authenticate.secret=" + SECRET};
+
+    /**
+     * On a cluster with spark.authenticate on (the Master's and Workers' shared secret), a client without the
+     * secret is refused; the sweep's driver, with it, spreads over both Workers; with one Worker killed (kill
+     * -9) while trials run, it still ends with exactly one COMPLETED row per trial.
+     */
     @Test
     void sweepOnTwoWorkers_thenWithOneKilled_endsWithOneRowPerTrial() throws Exception {
-        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("cluster"), 2, 1, i -> List.of())) {
+        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("cluster"), 2, 1, i -> List.of(), SECRET)) {
+            Path refusedLog = dir.resolve("driver-no-secret.log");
+            Process refused = submit(cluster, dir.resolve("out-refused"), refusedLog);
+            long until = System.currentTimeMillis() + 120_000;
+            Path masterLog = cluster.dir().resolve("master.log");
+            while (refused.isAlive() && System.currentTimeMillis() < until
+                    && !Files.readString(masterLog).contains("Expected SaslMessage") && !Files.readString(refusedLog).contains("unresponsive")) {
+                Thread.sleep(200);
+            }
+            refused.destroyForcibly().waitFor();
+            String masterText = Files.readString(masterLog);
+            assertTrue(masterText.contains("Expected SaslMessage, received something else"),
+                    "the Master refused the client without the secret:\n" + masterText.substring(Math.max(0, masterText.length() - 3000)));
+            assertEquals(0, TestOutputs.committedRows(dir.resolve("out-refused"), "cluster"), "the refused client trained nothing");
+
             Path out = dir.resolve("out-both");
-            Process driver = submit(cluster, out, dir.resolve("driver-both.log"));
+            Process driver = submit(cluster, out, dir.resolve("driver-both.log"), WITH_SECRET);
             assertTrue(driver.waitFor(6, TimeUnit.MINUTES), "driver did not finish");
             assertEquals(0, driver.exitValue(), Files.readString(dir.resolve("driver-both.log")));
             List<Row> rows = rows(out);
@@ -141,16 +171,16 @@ class StandaloneClusterIT {
             long executors = rows.stream().map(r -> r.<String>getAs("executor_id")).distinct().count();
             assertEquals(2, executors, "trials ran on " + executors + " executors: " + rows);
 
-            // Same sweep, new output: one Worker dies (kill -9) right after the first commit, while the
-            // other trial in flight runs on it.
+            // Successive halving over the same space, new output: one Worker dies (kill -9) right after the first
+            // commit, while the other segment in flight runs on it; that segment runs again elsewhere.
             Path out2 = dir.resolve("out-kill");
             Path log = dir.resolve("driver-kill.log");
-            Process driver2 = submit(cluster, out2, log);
-            long until = System.currentTimeMillis() + 300_000;
-            while (TestOutputs.committedRows(out2, "cluster") == 0 && driver2.isAlive() && System.currentTimeMillis() < until) {
+            Process driver2 = submitFile(cluster, ashaFile, out2, log, WITH_SECRET);
+            until = System.currentTimeMillis() + 300_000;
+            while (TestOutputs.committedRows(out2, "cluster-asha") == 0 && driver2.isAlive() && System.currentTimeMillis() < until) {
                 Thread.sleep(100);
             }
-            long committed = TestOutputs.committedRows(out2, "cluster");
+            long committed = TestOutputs.committedRows(out2, "cluster-asha");
             assertTrue(committed > 0 && committed < TRIALS, "kill came too late: " + committed + " rows");
             cluster.killWorker(1);
             assertTrue(driver2.waitFor(6, TimeUnit.MINUTES), "driver did not finish after the worker was killed");
@@ -161,7 +191,10 @@ class StandaloneClusterIT {
             List<Row> after = rows(out2);
             assertEquals(TRIALS, after.size());
             assertEquals(TRIALS, after.stream().map(r -> r.getAs("trial_id")).distinct().count());
-            assertTrue(after.stream().allMatch(r -> "COMPLETED".equals(r.getAs("status"))), after.toString());
+            assertTrue(after.stream().allMatch(r -> "COMPLETED".equals(r.getAs("status")) || "STOPPED".equals(r.getAs("status"))), after.toString());
+            assertEquals(2, after.stream().filter(r -> "COMPLETED".equals(r.getAs("status"))).count(), "rungs 2 and 6 epochs: 2 of 6 promoted " + after);
+            List<Row> epochs = new Leaderboard(out2.toString(), reader.sparkContext().hadoopConfiguration()).epochs(reader).collectAsList();
+            assertEquals(epochs.size(), epochs.stream().map(r -> r.getAs("trial_id") + "/" + r.getAs("epoch")).distinct().count());
         }
     }
 }

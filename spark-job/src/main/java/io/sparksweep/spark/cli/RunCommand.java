@@ -3,7 +3,12 @@ package io.sparksweep.spark.cli;
 import io.sparksweep.core.spec.SweepFileException;
 import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;
+import io.sparksweep.core.data.IdxFormatException;
+import io.sparksweep.spark.exec.DataSetTrainer;
+import io.sparksweep.spark.report.ReportWriter;
 import io.sparksweep.spark.store.Leaderboard;
+import io.sparksweep.spark.store.SweepLease;
+import org.apache.hadoop.conf.Configuration;
 import io.sparksweep.spark.session.LocalWarmup;
 import io.sparksweep.spark.driver.SweepDriver;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +22,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -61,6 +67,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "Trials to list at the end (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--wait", description = "When another run of this sweep holds its output, wait for it to finish instead of exiting (exit 4).")
+    boolean waitForLease;
+
     @Spec
     CommandSpec spec;
 
@@ -81,13 +90,42 @@ final class RunCommand implements Callable<Integer> {
         }
         err.println("sparksweep: sweep " + sweep.name() + " from " + file + ", output " + Path.of(output.output).toAbsolutePath());
         err.flush();
+        // Before Spark starts: an output that cannot be written, or a sweep another run holds, stops here.
+        Leaderboard outputDir = new Leaderboard(output.output, new Configuration());
+        try {
+            outputDir.probe();
+        } catch (IllegalArgumentException e) {
+            err.println("sparksweep: " + e.getMessage());
+            return SparkSweepCli.INVALID_INPUT;
+        }
+        SweepLease lease;
+        try {
+            lease = SweepLease.acquire(outputDir, sweep.name(), waitForLease ? Duration.ofDays(3650) : Duration.ZERO);
+        } catch (SweepLease.HeldException e) {
+            err.println("sparksweep: " + e.getMessage());
+            return SparkSweepCli.SWEEP_BUSY;
+        }
+        try (lease) {
+            return run(sweep, err);
+        } catch (IdxFormatException e) {
+            err.println("sparksweep: " + e.getMessage());
+            return SparkSweepCli.INVALID_INPUT;
+        }
+    }
+
+    private int run(SweepSpec sweep, PrintWriter err) {
         if (session.local()) {
             LocalWarmup.start(sweep);
         }
         SparkSession spark = session.session("sparksweep " + sweep.name());
         try {
             boolean live = System.console() != null;
-            SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(sweep,
+            Leaderboard store = new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration());
+            ReportWriter reports = new ReportWriter(store, Clock.systemUTC());
+            err.println("sparksweep: report " + store.reportFile(sweep.name()) + " (rewritten as trials finish; open it and reload)");
+            err.flush();
+            SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC(), new DataSetTrainer(),
+                    new ReportWriter.Live(reports, sweep.name())).run(sweep,
                     new SweepDriver.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live, devices, trialsPerDevice));
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "sweep %s: %d planned, %d already done, %d run (%d completed, %d failed or diverged) in %.1f s, %d at a time%n",
@@ -97,6 +135,12 @@ final class RunCommand implements Callable<Integer> {
                     sweep.objective().direction(), top);
             System.out.println("leaderboard: " + Path.of(output.output).toAbsolutePath().resolve("leaderboard")
                     + "  (sparksweep sql \"SELECT ... FROM leaderboard\")");
+            try {
+                System.out.println("report: " + reports.write(sweep.name(), null, false));
+                reports.writeIndex();
+            } catch (RuntimeException e) {
+                err.println("sparksweep: the report was not written: " + e.getMessage());
+            }
             return s.failed() > 0 ? SparkSweepCli.TRIALS_FAILED : 0;
         } finally {
             spark.stop();

@@ -6,11 +6,11 @@ import picocli.CommandLine.Command;
 /**
  * The {@code sparksweep} command line: {@code run}, {@code validate}, {@code sql}, {@code top}, {@code bench}, {@code bench-driver} and {@code check}.
  * Exit codes: 0 success, 1 an unexpected error, 2 invalid input (the sweep file or an option),
- * 3 a sweep that finished with FAILED or DIVERGED trials.
+ * 3 a sweep that finished with FAILED or DIVERGED trials, 4 a sweep that another run is running into the same output.
  */
 @Command(name = "sparksweep", mixinStandardHelpOptions = true, versionProvider = Versions.class,
         description = "Hyperparameter sweeps of Deeplearning4j models on Apache Spark, with a Parquet leaderboard.",
-        subcommands = {RunCommand.class, ValidateCommand.class, SqlCommand.class, TopCommand.class, BenchCommand.class, DriverBenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, SqlCommand.class, TopCommand.class, ReportCommand.class, RefitCommand.class, PredictCommand.class, BenchCommand.class, DriverBenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  sparksweep run conf/sweeps/quickstart.yaml",
                 "  sparksweep validate conf/sweeps/tutorial.yaml",
@@ -20,6 +20,7 @@ public final class SparkSweepCli {
 
     static final int INVALID_INPUT = 2;
     static final int TRIALS_FAILED = 3;
+    static final int SWEEP_BUSY = 4;
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -30,8 +30,15 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-n", "--rows"}, paramLabel = "N", defaultValue = "100", description = "Rows to print at most (default: ${DEFAULT-VALUE}).")
     int rows;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        int checked = OutputCheck.check(output.output, null, spec.commandLine().getErr());
+        if (checked != OutputCheck.OK) {
+            return checked;
+        }
         SparkSession spark = session.session("sparksweep sql");
         try {
             new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration()).registerViews(spark);

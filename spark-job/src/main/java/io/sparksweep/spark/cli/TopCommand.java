@@ -27,8 +27,15 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        int checked = OutputCheck.check(output.output, sweep, spec.commandLine().getErr());
+        if (checked != OutputCheck.OK) {
+            return checked;
+        }
         SparkSession spark = session.session("sparksweep top");
         try {
             new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration()).registerViews(spark);

@@ -50,6 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: sweep %s is valid: %d trials (%s search, %d epochs each, objective %s %s)%n", file,
                 sweep.name(), sampler.total(), sampler.strategy().key(), sweep.training().epochs(),
                 sweep.objective().direction().key(), sweep.objective().metric().key());
+        printScheduler(out, sweep, sampler.total());
         if (Planner.hasPlan(sweep)) {
             List<TrialSpec> trials = Planner.plan(sweep, list);
             printPlan(out, trials);
@@ -61,6 +62,27 @@ final class ValidateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The scheduler: its rungs and the most trials each can hold, or the median rule's grace epochs. */
+    private static void printScheduler(PrintWriter out, SweepSpec sweep, int trials) {
+        if (sweep.scheduler() instanceof io.sparksweep.core.spec.SchedulerSpec.Asha a) {
+            List<Integer> rungs = a.rungs(sweep.training().epochs());
+            StringBuilder b = new StringBuilder();
+            long holds = trials;
+            for (int k = 0; k < rungs.size(); k++) {
+                b.append(k == 0 ? "" : " | ").append(rungs.get(k)).append(" epochs: at most ").append(String.format(Locale.ROOT, "%,d", holds));
+                holds /= a.reductionFactor();
+            }
+            out.printf(Locale.ROOT, "scheduler asha (reduction factor %d): trials pause at each rung, the best 1/%d go on; rungs %s%n",
+                    a.reductionFactor(), a.reductionFactor(), b);
+        } else if (sweep.scheduler() instanceof io.sparksweep.core.spec.SchedulerSpec.Median m) {
+            out.printf(Locale.ROOT, "scheduler median: after %d grace epoch(s), a trial below the median of the others at the same epoch stops%n",
+                    m.graceEpochs());
+        }
+        if (sweep.budget().limitsEpochs()) {
+            out.printf(Locale.ROOT, "budget: at most %,d epochs across all trials%n", sweep.budget().maxEpochs());
+        }
     }
 
     /** A TPE sweep has no plan before its results: its space and budget. */

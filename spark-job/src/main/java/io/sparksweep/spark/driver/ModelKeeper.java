@@ -46,6 +46,11 @@ final class ModelKeeper {
         }
     }
 
+    /** Whether trial {@code trialId}'s model is among the kept ones. */
+    boolean holds(String trialId) {
+        return kept.containsKey(trialId);
+    }
+
     boolean keepsModels() {
         return keep > 0;
     }

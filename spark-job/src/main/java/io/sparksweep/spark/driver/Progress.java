@@ -27,6 +27,7 @@ final class Progress {
     private int running;
     private double best = Double.NaN;
     private String bestTrial = "-";
+    private String extra = "";
 
     Progress(PrintStream out, boolean live, Clock clock, Objective objective, int total) {
         this.out = out;
@@ -44,12 +45,34 @@ final class Progress {
         }
     }
 
-    synchronized void finished(String trialId, String label, TrialStatus status, Double value) {
+    /**
+     * A segment came back.
+     *
+     * @param over whether its trial is done (it trained all its epochs, stopped or failed), not only paused or going on
+     */
+    synchronized void finished(String trialId, String label, TrialStatus status, Double value, boolean over) {
         running--;
-        done++;
-        if (!status.trained()) {
-            failed++;
+        if (over) {
+            done++;
+            if (status.failed()) {
+                failed++;
+            }
         }
+        event(trialId, label, status, value);
+    }
+
+    /** A paused trial that ends STOPPED when the sweep does. */
+    synchronized void stopped(String trialId, String label, Double value) {
+        done++;
+        event(trialId, label, TrialStatus.STOPPED, value);
+    }
+
+    /** The scheduler's part of the line (its rungs), from now on. */
+    synchronized void extra(String text) {
+        extra = text;
+    }
+
+    private void event(String trialId, String label, TrialStatus status, Double value) {
         if (value != null && objective.isBetter(value, best)) {
             best = value;
             bestTrial = trialId;
@@ -62,9 +85,10 @@ final class Progress {
     synchronized String line() {
         Duration elapsed = Duration.between(start, clock.instant());
         String eta = done == 0 || done >= total ? "-" : format(elapsed.multipliedBy(total - done).dividedBy(done));
-        return String.format(Locale.ROOT, "[%d/%d done, %d running, %d failed] best %s=%s (%s) elapsed %s eta %s",
+        return String.format(Locale.ROOT, "[%d/%d done, %d running, %d failed] best %s=%s (%s)%s elapsed %s eta %s",
                 done, total, running, failed, objective.metric().key(),
-                Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.4f", best), bestTrial, format(elapsed), eta);
+                Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.4f", best), bestTrial, extra.isEmpty() ? "" : " " + extra,
+                format(elapsed), eta);
     }
 
     private void print(String event) {

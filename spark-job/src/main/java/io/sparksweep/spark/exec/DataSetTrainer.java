@@ -2,8 +2,10 @@ package io.sparksweep.spark.exec;
 
 import io.sparksweep.core.data.PreparedData;
 import io.sparksweep.core.train.Checkpoint;
+import io.sparksweep.core.train.Evaluator;
 import io.sparksweep.core.train.TrialRunner;
 import io.sparksweep.core.trial.RunEnvironment;
+import io.sparksweep.core.trial.Segment;
 import io.sparksweep.core.trial.TrialResult;
 import io.sparksweep.core.trial.TrialSpec;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,8 +19,12 @@ public final class DataSetTrainer implements Trainer {
 
     private static final long serialVersionUID = 1L;
 
+    /** Test images whose predictions a kept model's report shows. */
+    static final int SAMPLES = 20;
+
     @Override
-    public Trained train(TrialSpec trial, String dataSha256, DoublePredicate keepModel) {
+    public Trained train(Segment segment, Checkpoint from, String dataSha256, DoublePredicate keep, DoublePredicate describe) {
+        TrialSpec trial = segment.trial();
         Clock clock = Clock.systemUTC();
         PreparedData data;
         try {
@@ -28,9 +34,12 @@ public final class DataSetTrainer implements Trainer {
                     clock.instant(), RunEnvironment.capture()), null);
         }
         AtomicReference<MultiLayerNetwork> net = new AtomicReference<>();
-        TrialResult result = new TrialRunner(clock).run(trial, data, io.sparksweep.core.train.TrialControl.RUN_TO_END, null, net::set);
+        TrialResult result = new TrialRunner(clock).run(segment, data, from, net::set);
         double value = result.metric(trial.objective().metric());
-        boolean keep = net.get() != null && result.status().trained() && Double.isFinite(value) && keepModel.test(value);
-        return new Trained(result, keep ? Checkpoint.modelBytes(net.get()) : null);
+        boolean trained = net.get() != null && result.status().trained() && Double.isFinite(value);
+        byte[] model = trained && keep.test(value) ? Checkpoint.modelBytes(net.get()) : null;
+        Evaluator.TestDetail detail = trained && describe.test(value)
+                ? Evaluator.testDetail(net.get(), data, trial.training().evalBatchSize(), SAMPLES) : null;
+        return new Trained(result, model, detail);
     }
 }

@@ -3,6 +3,7 @@ package io.sparksweep.spark.session;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.sparksweep.core.trial.TrialSpec;
+import io.sparksweep.spark.exec.RefitTask;
 import io.sparksweep.spark.exec.TrialOutcome;
 import io.sparksweep.spark.exec.Work;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -18,6 +19,8 @@ public final class SweepKryoRegistrator implements KryoRegistrator {
         kryo.register(Work.class, new JavaSerializer());
         kryo.register(TrialSpec.class, new JavaSerializer());
         kryo.register(TrialOutcome.class, new JavaSerializer());
+        kryo.register(RefitTask.Outcome.class, new JavaSerializer());
+        kryo.register(RefitTask.Outcome[].class);
         kryo.register(Work[].class);
         kryo.register(TrialSpec[].class);
         kryo.register(TrialOutcome[].class);

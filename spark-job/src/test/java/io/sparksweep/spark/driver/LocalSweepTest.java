@@ -287,11 +287,12 @@ class LocalSweepTest {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Trained train(io.sparksweep.core.trial.TrialSpec trial, String dataSha256, java.util.function.DoublePredicate keepModel) {
-            if (trial.params().learningRate() == 0.05) {
+        public Trained train(io.sparksweep.core.trial.Segment segment, io.sparksweep.core.train.Checkpoint from, String dataSha256,
+                             java.util.function.DoublePredicate keep, java.util.function.DoublePredicate describe) {
+            if (segment.trial().params().learningRate() == 0.05) {
                 throw new IllegalStateException("this task always fails");
             }
-            return new io.sparksweep.spark.exec.NullTrainer().train(trial, dataSha256, keepModel);
+            return new io.sparksweep.spark.exec.NullTrainer().train(segment, from, dataSha256, keep, describe);
         }
     }
 
@@ -313,5 +314,68 @@ class LocalSweepTest {
         for (double lr : List.of(0.1, 0.02, 0.01)) {
             assertEquals("COMPLETED", rows.get(lr).getAs("status"), "lr " + lr);
         }
+    }
+
+    /** Successive halving on local[2] with real training: one row per trial, one epochs row per epoch, no checkpoint left. */
+    @Test
+    void ashaSweep_pausesAndPromotes_leavingOneRowPerTrialAndOneRowPerEpoch() throws IOException {
+        Path out = dir.resolve("out-asha");
+        SweepSpec spec = SweepFileParser.parse("asha.yaml", """
+                name: asha
+                seed: 5
+                dataset: {location: data, validation_split: 0.2}
+                training: {epochs: 4}
+                search:
+                  architecture: [{type: mlp, hidden: [16]}]
+                  learning_rate: [0.3, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005]
+                  optimizer: [sgd]
+                scheduler: {type: asha, min_epochs: 1, reduction_factor: 3}
+                """.getBytes(StandardCharsets.UTF_8), dir);
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(spec, options(out, 2));
+        assertEquals(9, s.ran());
+        // Rungs 1, 3 and 4 epochs: 9 trials reach rung 0, 3 of them rung 1, 1 the top.
+        assertEquals(9 + 3 * 2 + 1, s.epochs(), "epochs trained");
+        Leaderboard lb = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration());
+        List<Row> rows = lb.table(spark).collectAsList();
+        assertEquals(9, rows.size());
+        assertEquals(9, rows.stream().map(r -> r.getAs("trial_id")).distinct().count());
+        assertEquals(1, rows.stream().filter(r -> "COMPLETED".equals(r.getAs("status"))).count(), rows.toString());
+        assertEquals(8, rows.stream().filter(r -> "STOPPED".equals(r.getAs("status"))).count(), rows.toString());
+        assertEquals(List.of(1, 1, 1, 1, 1, 1, 3, 3, 4), rows.stream().map(r -> r.<Integer>getAs("epochs_run")).sorted().toList());
+        assertEquals(List.of(0, 0, 0, 0, 0, 0, 1, 1, 2), rows.stream().map(r -> r.<Integer>getAs("rung")).sorted().toList());
+        List<Row> epochs = lb.epochs(spark).collectAsList();
+        assertEquals(16, epochs.size());
+        assertEquals(16, epochs.stream().map(r -> r.getAs("trial_id") + "/" + r.getAs("epoch")).distinct().count(), "an epoch twice");
+        Path checkpoints = out.resolve("checkpoints/sweep=asha");
+        if (Files.exists(checkpoints)) {
+            try (Stream<Path> left = Files.walk(checkpoints)) {
+                assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "checkpoints left after the sweep");
+            }
+        }
+        Row top = rows.stream().filter(r -> "COMPLETED".equals(r.getAs("status"))).findFirst().orElseThrow();
+        assertTrue(top.<Double>getAs("val_accuracy") > 0.2, top.toString());
+
+        SweepDriver.Summary again = new SweepDriver(spark, Clock.systemUTC()).run(spec, options(out, 2));
+        assertEquals(0, again.ran(), "a rerun of a finished sweep trains nothing");
+    }
+
+    @Test
+    void medianRule_stopsTrialsBelowTheMedian_oneEpochAtATime() {
+        Path out = dir.resolve("out-median");
+        SweepSpec spec = sweep("median", """
+                  architecture: [{type: mlp, hidden: [16]}]
+                  learning_rate: [0.2, 0.05, 0.0001, 0.00005]
+                  optimizer: [sgd]
+                """.replace("search:", "search:"));
+        SweepSpec median = new SweepSpec(spec.name(), spec.seed(), spec.objective(), spec.dataset(),
+                new io.sparksweep.core.spec.TrainingSpec(3, new io.sparksweep.core.spec.LrSchedule.Constant(), 256), spec.search(),
+                new io.sparksweep.core.spec.SchedulerSpec.Median(1), spec.budget(), spec.fileSha256());
+        SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC()).run(median, new SweepDriver.Options(out.toString(), 1, false, 0,
+                new PrintStream(new ByteArrayOutputStream()), false, List.of(), 1));
+        assertEquals(4, s.ran());
+        List<Row> rows = new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).table(spark).collectAsList();
+        assertTrue(rows.stream().anyMatch(r -> "STOPPED".equals(r.getAs("status"))), rows.toString());
+        assertTrue(rows.stream().anyMatch(r -> "COMPLETED".equals(r.getAs("status"))), rows.toString());
+        assertTrue(s.epochs() < 12, "the median rule saved epochs: " + s.epochs());
     }
 }

@@ -44,6 +44,15 @@ public final class IdxReader {
         }
     }
 
+    /** A local file's payload after its header (a label file's labels), read whole. */
+    static byte[] payload(Path file) {
+        try (DataInputStream in = open(file)) {
+            return payload(file.toString(), in, header(file.toString(), in));
+        } catch (IOException e) {
+            throw new IdxFormatException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** A file's header and payload. */
     public record Content(Header header, byte[] payload) {
     }

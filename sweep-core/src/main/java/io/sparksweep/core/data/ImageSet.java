@@ -55,6 +55,11 @@ public final class ImageSet {
         return pixels[i * pixelsPerImage() + p] & 0xFF;
     }
 
+    /** The labels as stored (unsigned bytes), for checks; not to be changed. */
+    byte[] labelBytes() {
+        return labels;
+    }
+
     public int label(int i) {
         return labels[i] & 0xFF;
     }

@@ -6,22 +6,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A whole MNIST-format data set in memory: training and test images, and a hash of the four files'
  * bytes that names this exact content (the executors' cache key). Loaded once per JVM.
  */
-public record MnistData(ImageSet train, ImageSet test, String contentSha256) {
+public record MnistData(ImageSet train, ImageSet test, String contentSha256, List<String> files) {
 
     public MnistData {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");
         Objects.requireNonNull(contentSha256, "contentSha256");
+        files = List.copyOf(files);
+        if (files.size() != 4) {
+            throw new IllegalArgumentException("a data set has four files, found " + files);
+        }
         if (train.pixelsPerImage() != test.pixelsPerImage()) {
             throw new IdxFormatException("training images are " + train.rows() + "x" + train.cols()
                     + " but test images are " + test.rows() + "x" + test.cols());
         }
+    }
+
+    /** A data set whose files go by their base names. */
+    public MnistData(ImageSet train, ImageSet test, String contentSha256) {
+        this(train, test, contentSha256, MnistFiles.BASE_NAMES);
+    }
+
+    /** What makes this set unusable for the engine's networks, by file (empty when nothing does). */
+    public List<String> problems() {
+        return DataChecks.problems(this, files);
     }
 
     /** Reads the four files of {@code dir} (see {@link MnistFiles}). */
@@ -62,7 +77,8 @@ public record MnistData(ImageSet train, ImageSet test, String contentSha256) {
             }
             ImageSet train = IdxReader.imageSet(opener.name(0), files[0], files[1].payload());
             ImageSet test = IdxReader.imageSet(opener.name(2), files[2], files[3].payload());
-            return new MnistData(train, test, HexFormat.of().formatHex(digest.digest()));
+            List<String> names = List.of(opener.name(0), opener.name(1), opener.name(2), opener.name(3));
+            return new MnistData(train, test, HexFormat.of().formatHex(digest.digest()), names);
         } catch (IOException e) {
             throw new IdxFormatException("cannot read data set: " + e.getMessage(), e);
         }

@@ -52,8 +52,9 @@ public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Pa
     }
 
     /**
-     * Checks all four files without keeping them: magic numbers, full lengths, and that image and
-     * label counts agree. Returns one message per problem (empty when the set is usable).
+     * Checks all four files without keeping them: magic numbers, full lengths, image and label counts that
+     * agree, 28x28 images and labels from 0 to 9 ({@link DataChecks}). Returns one message per problem (empty
+     * when the set is usable).
      */
     public static List<String> check(Path dir) {
         MnistFiles files;
@@ -73,6 +74,19 @@ public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Pa
                     problems.add(paths[i] + ": magic number 0x" + String.format("%08x", h[i].magic()) + " where 0x"
                             + String.format("%08x", magic[i]) + " (" + (magic[i] == IdxReader.IMAGES_MAGIC ? "images" : "labels") + ") belongs");
                     h[i] = null;
+                } else if (magic[i] == IdxReader.IMAGES_MAGIC) {
+                    String shape = DataChecks.shape(paths[i].toString(), h[i].rows(), h[i].cols());
+                    if (shape != null) {
+                        problems.add(shape);
+                    }
+                    if (h[i].count() == 0) {
+                        problems.add(paths[i] + ": holds no images");
+                    }
+                } else {
+                    String range = DataChecks.labels(paths[i].toString(), IdxReader.payload(paths[i]));
+                    if (range != null) {
+                        problems.add(range);
+                    }
                 }
             } catch (IdxFormatException e) {
                 problems.add(e.getMessage());

@@ -80,6 +80,23 @@ public final class PreparedData {
                 features(test, allTest, scale, cpuMemory), oneHot(testLabels), testLabels);
     }
 
+    /**
+     * The data of a refit: every training image (within {@code train_limit}) for training, nothing held out;
+     * the test set stands in for the validation split, so each epoch's validation figures are the test set's.
+     */
+    public static PreparedData prepareAll(MnistData data, DatasetSpec spec) {
+        ImageSet train = data.train().head(spec.trainLimit());
+        ImageSet test = data.test().head(spec.testLimit());
+        int[] allTrain = java.util.stream.IntStream.range(0, train.size()).toArray();
+        int[] allTest = java.util.stream.IntStream.range(0, test.size()).toArray();
+        float[] scale = scale(spec.normalization());
+        boolean cpuMemory = Nd4j.getEnvironment().isCPU();
+        int[] testLabels = labels(test, allTest);
+        INDArray testX = features(test, allTest, scale, cpuMemory);
+        INDArray testY = oneHot(testLabels);
+        return new PreparedData(train, allTrain, labels(train, allTrain), scale, cpuMemory, testX, testY, testLabels, testX, testY, testLabels);
+    }
+
     /** The network input of each pixel value. */
     static float[] scale(Normalization norm) {
         float[] table = new float[256];

@@ -19,7 +19,7 @@ import static io.sparksweep.core.result.RowCodec.field;
  */
 public record LeaderboardRow(String sweep, String trialId, int trialIndex, String strategy, int suggestion, int historySize,
                              TrialStatus status, String architecture, String optimizer, double learningRate, int batchSize,
-                             int epochs, int epochsRun, double dropout, double weightDecay, Double momentum, Double beta1,
+                             int epochs, int epochsRun, Integer rung, double dropout, double weightDecay, Double momentum, Double beta1,
                              Double beta2, Double epsilon, Double rmsDecay, String lrSchedule, Double valAccuracy,
                              Double valLoss, Double testAccuracy, Double testLoss, Double objective, double trainSeconds,
                              Double samplesPerSecond, Instant startedAt, Instant finishedAt, String host,
@@ -41,13 +41,14 @@ public record LeaderboardRow(String sweep, String trialId, int trialIndex, Strin
             field("strategy", Column.Type.STRING, "the sampler that proposed it: grid, random or tpe", LeaderboardRow::strategy),
             field("suggestion", Column.Type.INT, "the order in which the sampler proposed it within the sweep, 0-based, across reruns", LeaderboardRow::suggestion),
             field("history_size", Column.Type.INT, "how many finished trials the sampler had seen when it proposed this one", LeaderboardRow::historySize),
-            field("status", Column.Type.STRING, "COMPLETED, STOPPED, DIVERGED or FAILED", r -> r.status().name()),
+            field("status", Column.Type.STRING, "COMPLETED, PAUSED (waiting at a rung), STOPPED, DIVERGED or FAILED", r -> r.status().name()),
             field("architecture", Column.Type.STRING, "mlp, deep_mlp, cnn or a custom name", LeaderboardRow::architecture),
             field("optimizer", Column.Type.STRING, "sgd, momentum, nesterov, adam or rmsprop", LeaderboardRow::optimizer),
             field("learning_rate", Column.Type.DOUBLE, "initial learning rate", LeaderboardRow::learningRate),
             field("batch_size", Column.Type.INT, "training batch size", LeaderboardRow::batchSize),
             field("epochs", Column.Type.INT, "planned epochs", LeaderboardRow::epochs),
             field("epochs_run", Column.Type.INT, "epochs that finished", LeaderboardRow::epochsRun),
+            field("rung", Column.Type.INT, "the highest rung of successive halving it reached (0-based), null without a scheduler", LeaderboardRow::rung),
             field("dropout", Column.Type.DOUBLE, "probability of dropping a unit (PyTorch's convention)", LeaderboardRow::dropout),
             field("weight_decay", Column.Type.DOUBLE, "L2 penalty on the gradient", LeaderboardRow::weightDecay),
             field("momentum", Column.Type.DOUBLE, "momentum of momentum/nesterov, else null", LeaderboardRow::momentum),
@@ -98,10 +99,15 @@ public record LeaderboardRow(String sweep, String trialId, int trialIndex, Strin
     }
 
     public static LeaderboardRow of(TrialSpec t, TrialResult r, Placement where) {
+        return of(t, r, where, null);
+    }
+
+    /** @param rung the highest rung the trial has reached, or null without a scheduler */
+    public static LeaderboardRow of(TrialSpec t, TrialResult r, Placement where, Integer rung) {
         Map<String, Double> op = t.params().optimizer().parameters();
         return new LeaderboardRow(t.sweepName(), t.trialId(), t.index(), t.origin().strategy(), t.origin().suggestion(),
                 t.origin().historySize(), r.status(), t.params().architecture().name(), t.params().optimizer().type(),
-                t.params().learningRate(), t.params().batchSize(), t.training().epochs(), r.history().size(), t.params().dropout(),
+                t.params().learningRate(), t.params().batchSize(), t.training().epochs(), r.history().size(), rung, t.params().dropout(),
                 t.params().weightDecay(), op.get("momentum"), op.get("beta1"), op.get("beta2"), op.get("epsilon"), op.get("decay"),
                 t.training().schedule().canonical(), finite(r.valAccuracy()), finite(r.valLoss()), finite(r.testAccuracy()),
                 finite(r.testLoss()), finite(r.metric(t.objective().metric())), r.trainSeconds(), finite(r.samplesPerSecond()),

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.Architecture;
+import io.sparksweep.core.spec.DatasetSpec;
+import io.sparksweep.core.spec.LrSchedule;
+import io.sparksweep.core.spec.Normalization;
+import io.sparksweep.core.spec.Objective;
 import io.sparksweep.core.spec.OptimizerSpec;
+import io.sparksweep.core.spec.TrainingSpec;
 import io.sparksweep.core.trial.TrialParams;
 
 import java.util.ArrayList;
@@ -60,6 +65,7 @@ public final class TrialJson {
         data.put("normalization", t.dataset().normalization().key());
         data.put("train_limit", t.dataset().trainLimit());
         data.put("test_limit", t.dataset().testLimit());
+        t.dataset().classNames().forEach(data.putArray("classes")::add);
         ObjectNode objective = root.putObject("objective");
         objective.put("metric", t.objective().metric().key());
         objective.put("direction", t.objective().direction().key());
@@ -96,6 +102,36 @@ public final class TrialJson {
             };
             return new TrialParams(arch, opt, root.path("learning_rate").asDouble(), root.path("batch_size").asInt(), trialDropout,
                     root.path("weight_decay").asDouble());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("params_json is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * The whole trial spec of a row, from its {@code params_json}, for a refit: its parameters, seeds, training
+     * (with {@code epochs} in place of the planned ones when above 0), data set and objective.
+     */
+    public static TrialSpec spec(String json, String sweepFileHash, int epochs) {
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            JsonNode t = root.path("training");
+            JsonNode d = root.path("dataset");
+            JsonNode o = root.path("objective");
+            List<String> classes = new ArrayList<>();
+            d.path("classes").forEach(c -> classes.add(c.asText()));
+            DatasetSpec dataset = new DatasetSpec(d.path("name").asText(), d.path("location").asText(), d.path("validation_split").asDouble(),
+                    Normalization.valueOf(d.path("normalization").asText("tutorial").toUpperCase(java.util.Locale.ROOT)),
+                    d.path("train_limit").asInt(), d.path("test_limit").asInt(), classes);
+            TrainingSpec training = new TrainingSpec(epochs > 0 ? epochs : t.path("epochs").asInt(),
+                    LrSchedule.parse(t.path("lr_schedule").asText("constant")), 256);
+            Objective objective = new Objective(
+                    java.util.Arrays.stream(Objective.Metric.values()).filter(m -> m.key().equals(o.path("metric").asText())).findFirst()
+                            .orElse(Objective.Metric.VAL_ACCURACY),
+                    "minimize".equals(o.path("direction").asText()) ? Objective.Direction.MINIMIZE : Objective.Direction.MAXIMIZE);
+            TrialParams params = params(json);
+            return new TrialSpec(root.path("sweep").asText(), root.path("trial_id").asText(), 0, root.path("sweep_seed").asLong(),
+                    root.path("seed").asLong(), params, training, dataset, objective, sweepFileHash == null ? "unknown" : sweepFileHash,
+                    new TrialSpec.Origin(root.path("strategy").asText("grid"), 0, 0));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("params_json is not JSON: " + e.getOriginalMessage(), e);
         }

@@ -26,8 +26,9 @@ import java.util.Set;
  * <li>until {@code startup_trials} trials have finished, the next random draw ({@link RandomSampler});</li>
  * <li>then the best gamma(n) = min(ceil(n / 10), 25) of the n trained trials form the good group, the rest
  *     the other one: completed trials rank by the objective, stopped ones after them by how far they got
- *     and then by their last value; failed and diverged trials, and those in flight (Optuna's constant liar,
- *     so that two slots freed at once get different trials), always join the other group;</li>
+ *     and then by their last value (as do paused ones, and those resuming from a rung); failed and diverged
+ *     trials, and new ones in flight (Optuna's constant liar, so that two slots freed at once get different
+ *     trials), always join the other group;</li>
  * <li>for each varied dimension, {@code candidates} points drawn from the good group's density l(x), of
  *     which the one with the largest log l(x) - log g(x) wins ({@link ParzenEstimator}).</li>
  * </ol>
@@ -86,11 +87,13 @@ final class TpeSampler implements Sampler {
         double sign = objective.direction() == Objective.Direction.MINIMIZE ? 1 : -1;
         List<TrialRecord> ranked = new ArrayList<>();
         for (TrialRecord t : history.trials()) {
-            if (t.status().trained() && t.objective() != null) {
+            // Trials in flight count as bad (the constant liar), but for those resuming from a rung: what they reached, they reached.
+            boolean known = t.status().trained() || (t.status() == TrialStatus.RUNNING && t.epochsRun() > 0);
+            if (known && t.objective() != null) {
                 ranked.add(t);
             }
         }
-        // Completed trials first, by value; then stopped ones, the furthest first, then by their last value.
+        // Completed trials first, by value; then stopped and paused ones, the furthest first, then by their last value.
         ranked.sort(Comparator.comparingInt((TrialRecord t) -> t.status() == TrialStatus.COMPLETED ? 0 : 1)
                 .thenComparingInt(t -> t.status() == TrialStatus.COMPLETED ? 0 : -t.epochsRun())
                 .thenComparingDouble(t -> sign * t.objective()));

@@ -28,6 +28,9 @@ public sealed interface Architecture extends java.io.Serializable {
     /** A stable text form of the whole shape, part of every trial's id. */
     String canonical();
 
+    /** Trainable parameters for 28x28 inputs and 10 classes: weights and biases, batch norm's scale and shift. */
+    long parameterCount();
+
     /** Fully connected layers with ReLU, each followed by dropout when it is above zero. */
     record Mlp(String name, List<Integer> hidden, double dropout) implements Architecture {
         public Mlp {
@@ -42,6 +45,17 @@ public sealed interface Architecture extends java.io.Serializable {
         @Override
         public String canonical() {
             return "mlp" + hidden + "/dropout=" + dropout;
+        }
+
+        @Override
+        public long parameterCount() {
+            long in = 784;
+            long n = 0;
+            for (int h : hidden) {
+                n += in * h + h;
+                in = h;
+            }
+            return n + in * 10 + 10;
         }
     }
 
@@ -63,6 +77,24 @@ public sealed interface Architecture extends java.io.Serializable {
         @Override
         public String canonical() {
             return "cnn" + channels + dense + "/dropout=" + dropout;
+        }
+
+        @Override
+        public long parameterCount() {
+            long in = 1;
+            int side = 28;
+            long n = 0;
+            for (int c : channels) {
+                n += in * c * 9 + c + 2L * c;
+                in = c;
+                side /= 2;
+            }
+            in = in * side * side;
+            for (int d : dense) {
+                n += in * d + d + 2L * d;
+                in = d;
+            }
+            return n + in * 10 + 10;
         }
     }
 

@@ -3,6 +3,7 @@ package io.sparksweep.core.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -122,7 +123,8 @@ final class FieldReader {
     }
 
     static long checkedInteger(Problems problems, String path, JsonNode v, long min, long max, long dflt) {
-        if (!v.isIntegralNumber()) {
+        // Past 64 bits asLong() wraps around: 2^64 + 3 would read as 3.
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             problems.add(path, render(v), rangeText("an integer", min, max));
             return dflt;
         }
@@ -135,18 +137,44 @@ final class FieldReader {
     }
 
     static double checkedNumber(Problems problems, String path, JsonNode v, DoublePredicate ok, String allowed, double dflt) {
-        Double x = v.isNumber() ? Double.valueOf(v.asDouble()) : scientific(v);
-        if (x == null || !ok.test(x)) {
-            problems.add(path, render(v), allowed);
+        String written = problems.written(path);
+        String found = written != null && v.isNumber() ? written : render(v);
+        BigDecimal exact = written != null && v.isNumber() ? decimal(written) : null;
+        if (exact == null) {
+            // A YAML .nan or .inf arrives as a double that has no exact form.
+            exact = v.isNumber() ? (v.isBigDecimal() || v.isIntegralNumber() || Double.isFinite(v.asDouble()) ? v.decimalValue() : null)
+                    : scientific(v);
+        }
+        if (exact == null) {
+            problems.add(path, found, allowed);
+            return dflt;
+        }
+        double x = exact.doubleValue();
+        // Checked before the range: 1e400 would become Infinity, and 1e-400 zero.
+        if (Double.isInfinite(x) || (x == 0 && exact.signum() != 0)) {
+            problems.add(path, found, allowed + " (within a double's range: magnitudes from 4.9E-324 to 1.8E+308)");
+            return dflt;
+        }
+        if (!ok.test(x)) {
+            problems.add(path, found, allowed);
             return dflt;
         }
         return x;
     }
 
+    /** A number's text as a decimal, or null when it is not one (YAML's .nan, .inf, hexadecimal...). */
+    private static BigDecimal decimal(String text) {
+        String t = text.strip().replace("_", "");
+        if (!t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+            return null;
+        }
+        return new BigDecimal(t.startsWith("+") ? t.substring(1) : t);
+    }
+
     /** YAML 1.1 reads {@code 1e-3} (no dot) as a string; YAML 1.2 and users read it as a number. */
-    private static Double scientific(JsonNode v) {
+    private static BigDecimal scientific(JsonNode v) {
         if (v.isTextual() && v.asText().strip().matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)")) {
-            return Double.valueOf(v.asText().strip());
+            return new BigDecimal(v.asText().strip());
         }
         return null;
     }
@@ -177,7 +205,7 @@ final class FieldReader {
 
     private static String rangeText(String what, long min, long max) {
         if (min == Long.MIN_VALUE && max == Long.MAX_VALUE) {
-            return what;
+            return what + " from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
         }
         if (max == Long.MAX_VALUE) {
             return what + " >= " + min;

@@ -9,6 +9,18 @@ public sealed interface LrSchedule extends java.io.Serializable {
     /** A stable text form, part of every trial's id. */
     String canonical();
 
+    /** The schedule of a {@link #canonical()} text, as rows store it. */
+    static LrSchedule parse(String canonical) {
+        if (canonical.equals("constant")) {
+            return new Constant();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("step\\(every=(\\d+),gamma=([0-9.eE+-]+)\\)").matcher(canonical);
+        if (m.matches()) {
+            return new Step(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
+        }
+        throw new IllegalArgumentException("not a learning-rate schedule: " + canonical);
+    }
+
     /** The same rate throughout. */
     record Constant() implements LrSchedule {
         @Override

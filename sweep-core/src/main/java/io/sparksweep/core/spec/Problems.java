@@ -8,10 +8,22 @@ import java.util.List;
 final class Problems {
 
     private final String file;
+    private final java.util.Map<String, String> written;
     private final List<Problem> list = new ArrayList<>();
 
     Problems(String file) {
+        this(file, java.util.Map.of());
+    }
+
+    /** @param written the plain scalars of a YAML file as written, by field path */
+    Problems(String file, java.util.Map<String, String> written) {
         this.file = file;
+        this.written = written;
+    }
+
+    /** A scalar's text as the file has it, or null (a JSON file, or no plain scalar at that path). */
+    String written(String path) {
+        return written.get(path);
     }
 
     String file() {

@@ -3,7 +3,9 @@ package io.sparksweep.core.spec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sparksweep.core.data.Locations;
@@ -27,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class SweepFileParser {
 
-    static final List<String> TOP_KEYS = List.of("name", "seed", "objective", "dataset", "training", "search", "budget");
+    static final List<String> TOP_KEYS = List.of("name", "seed", "objective", "dataset", "training", "search", "scheduler", "budget");
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
     private SweepFileParser() {
@@ -51,7 +53,12 @@ public final class SweepFileParser {
      * @param baseDir  the folder that a relative {@code dataset.location} is resolved against
      */
     public static SweepSpec parse(String fileName, byte[] bytes, Path baseDir) {
-        Problems problems = new Problems(fileName);
+        boolean json = fileName.toLowerCase(Locale.ROOT).endsWith(".json");
+        YamlData.Scan scan = json ? new YamlData.Scan(List.of(), java.util.Map.of()) : YamlData.scan(fileName, bytes);
+        if (!scan.problems().isEmpty()) {
+            throw new SweepFileException(scan.problems());
+        }
+        Problems problems = new Problems(fileName, scan.scalars());
         JsonNode root = syntax(fileName, bytes);
         if (!root.isObject()) {
             problems.add("(top level)", FieldReader.render(root), "a mapping with keys " + String.join(", ", TOP_KEYS));
@@ -69,17 +76,24 @@ public final class SweepFileParser {
         DatasetSpec dataset = dataset(top.child("dataset"), baseDir);
         TrainingSpec training = training(top.child("training"));
         SearchSpec search = SearchParser.parse(top.child("search"));
+        SchedulerSpec scheduler = scheduler(top.child("scheduler"), training);
         Budget budget = budget(top.child("budget"));
         problems.throwIfAny();
         checkPlanSize(problems, search, budget);
         problems.throwIfAny();
-        return new SweepSpec(name, seed, objective, dataset, training, search, budget, Sha256.hex(bytes));
+        return new SweepSpec(name, seed, objective, dataset, training, search, scheduler, budget, Sha256.hex(bytes));
     }
 
     private static JsonNode syntax(String fileName, byte[] bytes) {
         boolean json = fileName.toLowerCase(Locale.ROOT).endsWith(".json");
         ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        if (json) {
+            // JSON numbers as written: a float past a double's range stays 1E+400 (not Infinity) for the range checks.
+            // (YAML's are checked in their text, from YamlData's scan: YAML's .nan and .inf have no exact form.)
+            mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            mapper.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+        }
         try {
             JsonNode root = mapper.readTree(bytes);
             if (root == null || root.isMissingNode()) {
@@ -106,7 +120,7 @@ public final class SweepFileParser {
     }
 
     private static DatasetSpec dataset(FieldReader r, Path baseDir) {
-        r.rejectUnknownKeys(List.of("name", "location", "validation_split", "normalization", "train_limit", "test_limit"));
+        r.rejectUnknownKeys(List.of("name", "location", "validation_split", "normalization", "train_limit", "test_limit", "classes"));
         String name = r.string("name", "fashion-mnist");
         String location = r.string("location", name.equals("fashion-mnist") ? DatasetSpec.DEFAULT_LOCATION : null);
         if (location == null) {
@@ -125,7 +139,23 @@ public final class SweepFileParser {
         Normalization norm = choose(r, "normalization", Normalization.values(), Normalization::key, Normalization.TUTORIAL);
         int trainLimit = (int) r.integer("train_limit", 0, 0, Integer.MAX_VALUE);
         int testLimit = (int) r.integer("test_limit", 0, 0, Integer.MAX_VALUE);
-        return new DatasetSpec(name, location == null ? "" : location, split, norm, trainLimit, testLimit);
+        List<String> classes = new java.util.ArrayList<>();
+        if (r.has("classes")) {
+            com.fasterxml.jackson.databind.JsonNode c = r.raw("classes");
+            if (!c.isArray() || c.size() != 10) {
+                r.problems().add(r.path("classes"), FieldReader.render(c), "a list of the 10 classes' names, in label order");
+            } else {
+                for (int i = 0; i < c.size(); i++) {
+                    if (c.get(i).isTextual() && !c.get(i).asText().isBlank()) {
+                        classes.add(c.get(i).asText());
+                    } else {
+                        r.problems().add(r.path("classes") + "[" + i + "]", FieldReader.render(c.get(i)), "a class name (a non-empty string)");
+                    }
+                }
+            }
+        }
+        return new DatasetSpec(name, location == null ? "" : location, split, norm, trainLimit, testLimit,
+                classes.size() == 10 ? classes : List.of());
     }
 
     private static TrainingSpec training(FieldReader r) {
@@ -150,9 +180,43 @@ public final class SweepFileParser {
         return new TrainingSpec(epochs, schedule, evalBatch);
     }
 
+    private static SchedulerSpec scheduler(FieldReader r, TrainingSpec training) {
+        String type = r.string("type", "none");
+        switch (type) {
+            case "none" -> {
+                r.rejectUnknownKeys(List.of("type"));
+                return new SchedulerSpec.None();
+            }
+            case "asha" -> {
+                r.rejectUnknownKeys(List.of("type", "min_epochs", "reduction_factor"));
+                int min = (int) r.integer("min_epochs", 1, 1, 10_000);
+                int eta = (int) r.integer("reduction_factor", 3, 2, 100);
+                if (min >= training.epochs()) {
+                    r.problems().add(r.path("min_epochs"), String.valueOf(min), "a number of epochs below training.epochs ("
+                            + training.epochs() + "): the first rung comes before the top one");
+                }
+                return new SchedulerSpec.Asha(min, eta);
+            }
+            case "median" -> {
+                r.rejectUnknownKeys(List.of("type", "grace_epochs"));
+                int grace = (int) r.integer("grace_epochs", 1, 1, 10_000);
+                if (grace >= training.epochs()) {
+                    r.problems().add(r.path("grace_epochs"), String.valueOf(grace), "a number of epochs below training.epochs ("
+                            + training.epochs() + "): trials are judged after the grace epochs");
+                }
+                return new SchedulerSpec.Median(grace);
+            }
+            default -> {
+                r.problems().add(r.path("type"), '"' + type + '"', Problems.oneOf(type, List.of("none", "asha", "median")));
+                return new SchedulerSpec.None();
+            }
+        }
+    }
+
     private static Budget budget(FieldReader r) {
-        r.rejectUnknownKeys(List.of("max_trials", "max_wall_time"));
+        r.rejectUnknownKeys(List.of("max_trials", "max_epochs", "max_wall_time"));
         int maxTrials = (int) r.integer("max_trials", 0, 0, SearchParser.MAX_TRIALS);
+        long maxEpochs = r.integer("max_epochs", 0, 0, 1_000_000_000L);
         Duration wall = Duration.ZERO;
         if (r.has("max_wall_time")) {
             String text = r.raw("max_wall_time").asText();
@@ -163,7 +227,7 @@ public final class SweepFileParser {
                 wall = Duration.ZERO;
             }
         }
-        return new Budget(maxTrials, wall);
+        return new Budget(maxTrials, maxEpochs, wall);
     }
 
     /**

@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
  * @param dataset    what it trains on
  * @param training   how each trial trains
  * @param search     which hyperparameters it explores
- * @param budget     limits on trials and time
+ * @param scheduler  how trials are scheduled: whole, or in segments (successive halving, the median rule)
+ * @param budget     limits on trials, epochs and time
  * @param fileSha256 the SHA-256 of the sweep file's bytes, stored on every row
  */
 public record SweepSpec(String name, long seed, Objective objective, DatasetSpec dataset, TrainingSpec training,
-                        SearchSpec search, Budget budget, String fileSha256) {
+                        SearchSpec search, SchedulerSpec scheduler, Budget budget, String fileSha256) {
 
     /** Names become folder names ({@code sweep=NAME}) and SQL values: keep them plain. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
@@ -31,6 +32,7 @@ public record SweepSpec(String name, long seed, Objective objective, DatasetSpec
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(search, "search");
+        Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(fileSha256, "fileSha256");
     }

@@ -1,6 +1,5 @@
 package io.sparksweep.core.train;
 
-import io.sparksweep.core.trial.EpochMetrics;
 
 import io.sparksweep.core.fastpath.FastPath;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -10,32 +9,32 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * A trial's state at an epoch boundary: parameters, optimizer state (momentum, Adam moments) and the
- * metrics so far, as DL4J's model-file bytes. {@link TrialRunner#run} resumes from one.
+ * A trial's state at an epoch boundary: parameters, the updater's state (momentum velocity, Adam's moments)
+ * and the epoch and iteration counters (learning-rate schedules go on from them), as DL4J's model-file bytes.
+ * {@link TrialRunner#run(io.sparksweep.core.trial.Segment, io.sparksweep.core.data.PreparedData, Checkpoint,
+ * java.util.function.Consumer)} resumes from one.
  *
  * @param trialId    whose state this is
  * @param epochsDone how many epochs are in it
  * @param model      a DL4J model file (zip) with the updater state
- * @param history    the metrics of the epochs done
  */
-public record Checkpoint(String trialId, int epochsDone, byte[] model, List<EpochMetrics> history) {
+public record Checkpoint(String trialId, int epochsDone, byte[] model) {
 
     public Checkpoint {
         Objects.requireNonNull(trialId, "trialId");
         Objects.requireNonNull(model, "model");
-        history = List.copyOf(history);
-        if (epochsDone != history.size()) {
-            throw new IllegalArgumentException("epochsDone " + epochsDone + " does not match " + history.size() + " epochs of history");
+        if (epochsDone < 1) {
+            throw new IllegalArgumentException("a checkpoint holds at least one epoch, found " + epochsDone);
         }
         model = model.clone();
     }
 
-    static Checkpoint of(String trialId, MultiLayerNetwork net, List<EpochMetrics> history) {
-        return new Checkpoint(trialId, history.size(), modelBytes(net), history);
+    /** The checkpoint of {@code net} after {@code epochsDone} epochs. */
+    public static Checkpoint of(String trialId, int epochsDone, MultiLayerNetwork net) {
+        return new Checkpoint(trialId, epochsDone, modelBytes(net));
     }
 
     /** DL4J's model file for {@code net}, updater state included. */

@@ -6,7 +6,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Accuracy and mean cross-entropy of a network over a whole split, in large batches of views (no copies). */
-final class Evaluator {
+public final class Evaluator {
 
     record Score(double accuracy, double loss) {
     }
@@ -32,5 +32,39 @@ final class Evaluator {
             lossSum -= Transforms.log(Transforms.max(pTrue, 1e-12, false), false).sumNumber().doubleValue();
         }
         return new Score(correct / (double) n, lossSum / n);
+    }
+
+    /**
+     * What a model gets wrong on the test set: counts by true class (rows) and predicted class (columns), and
+     * the first test images' predictions with the predicted class's probability.
+     */
+    public record TestDetail(long[][] confusion, int[] firstLabel, int[] firstPredicted, double[] firstProbability) {
+    }
+
+    /** The confusion counts on the test split and the predictions of its first {@code samples} images. */
+    public static TestDetail testDetail(MultiLayerNetwork net, io.sparksweep.core.data.PreparedData data, int batchSize, int samples) {
+        INDArray x = data.testX();
+        int[] labels = data.testLabels();
+        long n = x.rows();
+        int classes = (int) data.testY().columns();
+        long[][] confusion = new long[classes][classes];
+        int first = (int) Math.min(samples, n);
+        int[] label = java.util.Arrays.copyOf(labels, first);
+        int[] predicted = new int[first];
+        double[] probability = new double[first];
+        for (long start = 0; start < n; start += batchSize) {
+            long end = Math.min(n, start + batchSize);
+            INDArray out = net.output(x.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()), false);
+            long[] p = out.argMax(1).toLongVector();
+            for (int i = 0; i < p.length; i++) {
+                int row = (int) start + i;
+                confusion[labels[row]][(int) p[i]]++;
+                if (row < first) {
+                    predicted[row] = (int) p[i];
+                    probability[row] = out.getDouble(i, p[i]);
+                }
+            }
+        }
+        return new TestDetail(confusion, label, predicted, probability);
     }
 }

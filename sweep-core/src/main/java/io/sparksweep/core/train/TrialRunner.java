@@ -8,6 +8,7 @@ import io.sparksweep.core.trial.TrialResult;
 import io.sparksweep.core.trial.TrialStatus;
 
 import io.sparksweep.core.model.NetworkFactory;
+import io.sparksweep.core.trial.Segment;
 import io.sparksweep.core.trial.TrialSpec;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
@@ -23,10 +24,11 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Trains one planned trial: builds its network ({@link NetworkFactory}), runs the planned epochs over
- * the shared {@link PreparedData}, evaluates validation and test accuracy after each, and returns a
- * frozen {@link TrialResult} (the leaderboard row's content). Nothing escapes: a trial that throws is
- * a FAILED result with the error text, one whose loss turns NaN or infinite is DIVERGED at once.
+ * Trains one trial, or one segment of it: builds its network ({@link NetworkFactory}) or restores it from its
+ * {@link Checkpoint}, runs the epochs over the shared {@link PreparedData}, evaluates validation and test
+ * accuracy after each, and returns a frozen {@link TrialResult} (the leaderboard row's content). Nothing
+ * escapes: a trial that throws is a FAILED result with the error text, one whose loss turns NaN or infinite
+ * is DIVERGED at once.
  */
 public final class TrialRunner {
 
@@ -38,32 +40,44 @@ public final class TrialRunner {
         this.clock = clock;
     }
 
+    /** All of a trial's epochs, from a new network. */
     public TrialResult run(TrialSpec trial, PreparedData data) {
-        return run(trial, data, TrialControl.RUN_TO_END, null, net -> { });
+        return run(Segment.whole(trial), data, null, net -> { });
     }
 
     /**
-     * @param control    asked after every epoch whether to go on
-     * @param resumeFrom a checkpoint of this trial to continue from, or null to start afresh
-     * @param onTrained  receives the trained network of a COMPLETED or STOPPED trial (to keep it)
+     * One segment of a trial: from a new network (a segment from epoch 0) or from the trial's checkpoint at
+     * {@code segment.from()}, to epoch {@code segment.to()}. Each epoch's data order and random numbers
+     * (dropout) derive from the trial seed and the epoch number, and the checkpoint carries the updater's
+     * state and the epoch and iteration counters, so a trial trained in segments ends where one trained
+     * straight ends. The result is the whole trial's so far: the earlier epochs and this segment's; it is
+     * PAUSED when the segment ends before the trial's planned epochs.
+     *
+     * @param from      the checkpoint at {@code segment.from()}, or null for a segment from epoch 0
+     * @param onTrained receives the network after the segment's last epoch, unless it diverged or failed
      */
-    public TrialResult run(TrialSpec trial, PreparedData data, TrialControl control, Checkpoint resumeFrom,
-                           Consumer<MultiLayerNetwork> onTrained) {
-        Instant started = clock.instant();
-        List<EpochMetrics> history = new ArrayList<>(resumeFrom == null ? List.of() : resumeFrom.history());
+    public TrialResult run(Segment segment, PreparedData data, Checkpoint from, Consumer<MultiLayerNetwork> onTrained) {
+        TrialSpec trial = segment.trial();
+        Instant started = segment.startedAt() != null ? segment.startedAt() : clock.instant();
+        List<EpochMetrics> history = new ArrayList<>(segment.before());
         try {
-            if (resumeFrom != null && !resumeFrom.trialId().equals(trial.trialId())) {
-                throw new IllegalArgumentException("checkpoint of trial " + resumeFrom.trialId() + " cannot resume trial " + trial.trialId());
+            if ((from == null) != (segment.from() == 0)) {
+                throw new IllegalArgumentException("a segment from epoch " + segment.from() + " of trial " + trial.trialId()
+                        + (from == null ? " needs its checkpoint" : " starts from a new network, not a checkpoint"));
+            }
+            if (from != null && (!from.trialId().equals(trial.trialId()) || from.epochsDone() != segment.from())) {
+                throw new IllegalArgumentException("the checkpoint of trial " + from.trialId() + " at epoch " + from.epochsDone()
+                        + " cannot resume trial " + trial.trialId() + " at epoch " + segment.from());
             }
             Nd4j.getRandom().setSeed(trial.seed());
-            MultiLayerNetwork net = resumeFrom == null
+            MultiLayerNetwork net = from == null
                     ? NetworkFactory.build(trial.params(), trial.training().schedule(), trial.seed())
-                    : resumeFrom.restore();
-            net.setEpochCount(history.size());
+                    : from.restore();
+            net.setEpochCount(segment.from());
             FastPath.TrainingStep step = FastPath.step(net, trial.params().batchSize());
-            LOG.debug("trial {} trains with {}", trial.trialId(), step.describe());
-            TrialStatus status = TrialStatus.COMPLETED;
-            for (int epoch = history.size(); epoch < trial.training().epochs(); epoch++) {
+            LOG.debug("trial {} trains epochs {} to {} with {}", trial.trialId(), segment.from() + 1, segment.to(), step.describe());
+            for (int epoch = segment.from(); epoch < segment.to(); epoch++) {
+                Nd4j.getRandom().setSeed(epochSeed(trial.seed(), epoch));
                 EpochMetrics m = trainEpoch(trial, data, net, step, epoch);
                 if (m == null) {
                     return result(trial, TrialStatus.DIVERGED, "training loss became NaN or infinite in epoch " + (epoch + 1)
@@ -73,26 +87,25 @@ public final class TrialRunner {
                 history.add(m);
                 LOG.debug("trial {} epoch {}: loss {} val {} test {} ({} samples/s)", trial.trialId(), m.epoch(),
                         m.trainLoss(), m.valAccuracy(), m.testAccuracy(), m.samplesPerSecond());
-                List<EpochMetrics> soFar = List.copyOf(history);
-                if (control.afterEpoch(trial, m, () -> Checkpoint.of(trial.trialId(), net, soFar)) == TrialControl.Decision.STOP
-                        && epoch + 1 < trial.training().epochs()) {
-                    status = TrialStatus.STOPPED;
-                    break;
-                }
             }
             onTrained.accept(net);
-            return result(trial, status, null, history, started);
+            return result(trial, segment.last() ? TrialStatus.COMPLETED : TrialStatus.PAUSED, null, history, started);
         } catch (Exception | OutOfMemoryError | LinkageError | StackOverflowError e) {
             LOG.warn("trial {} failed: {}", trial.trialId(), e.toString());
             return result(trial, TrialStatus.FAILED, describe(e), history, started);
         }
     }
 
+    /** The seed of epoch {@code epoch}'s random numbers (data order, dropout): the trial's and the epoch's alone. */
+    static long epochSeed(long trialSeed, int epoch) {
+        return trialSeed + epoch * 0x9E3779B97F4A7C15L;
+    }
+
     /** One epoch of training and evaluation, or null when the loss stopped being finite. */
     private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, FastPath.TrainingStep step, int epoch) {
         int n = data.trainSize();
         int batch = trial.params().batchSize();
-        int[] order = PreparedData.permutation(n, new Random(trial.seed() + epoch * 0x9E3779B97F4A7C15L));
+        int[] order = PreparedData.permutation(n, new Random(epochSeed(trial.seed(), epoch)));
         double lossSum = 0;
         long t0 = System.nanoTime();
         PreparedData.TrainBatches batches = data.batches(batch);

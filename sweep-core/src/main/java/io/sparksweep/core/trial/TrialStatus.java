@@ -7,6 +7,8 @@ package io.sparksweep.core.trial;
 public enum TrialStatus {
     /** In flight on an executor; only the driver's history holds this status, never a row. */
     RUNNING,
+    /** Waiting at a rung of successive halving, its checkpoint kept, until it is promoted or the sweep ends (then STOPPED). */
+    PAUSED,
     /** Trained for every planned epoch. */
     COMPLETED,
     /** Stopped early by its scheduler; its metrics are those of its last epoch. */
@@ -18,7 +20,7 @@ public enum TrialStatus {
 
     /** Whether the trial trained: it has a model and the metrics of at least its last epoch. */
     public boolean trained() {
-        return this == COMPLETED || this == STOPPED;
+        return this == COMPLETED || this == STOPPED || this == PAUSED;
     }
 
     /** Whether the trial ended without a usable model: FAILED or DIVERGED ({@code --rerun-failed} reruns these). */
@@ -28,6 +30,6 @@ public enum TrialStatus {
 
     /** Whether nothing more will happen to the trial in this sweep. */
     public boolean isTerminal() {
-        return this != RUNNING;
+        return this != RUNNING && this != PAUSED;
     }
 }

@@ -78,7 +78,7 @@ class SweepFileParserTest {
         assertEquals(new Domain.Range(0.0001, 0.1, true, 3), s.search().axis(Dimension.LEARNING_RATE).domain());
         assertEquals(new Domain.IntRange(16, 128, 3), s.search().axis(Dimension.BATCH_SIZE).domain());
         assertEquals(new Domain.Range(0.0, 0.001, false, 3), s.search().axis(Dimension.WEIGHT_DECAY).domain());
-        assertEquals(new Budget(3, Duration.ofMinutes(90)), s.budget());
+        assertEquals(new Budget(3, 0, Duration.ofMinutes(90)), s.budget());
         assertEquals(64, s.fileSha256().length());
     }
 

@@ -9,6 +9,7 @@ import io.sparksweep.core.data.ImageSet;
 import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.data.SyntheticMnist;
 import io.sparksweep.core.search.Planner;
+import io.sparksweep.core.trial.Segment;
 import io.sparksweep.core.trial.TrialParams;
 import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.spec.Architecture;
@@ -122,10 +123,10 @@ class TrialRunnerTest {
     }
 
     @Test
-    void run_controlStops_isStoppedAfterThatEpoch() {
-        TrialResult r = runner.run(withParams(trial().params(), 3), data,
-                (t, m, checkpoint) -> TrialControl.Decision.STOP, null, net -> { });
-        assertEquals(TrialStatus.STOPPED, r.status());
+    void run_segmentBeforeTheLastEpoch_isPausedAfterIt() {
+        TrialSpec t = withParams(trial().params(), 3);
+        TrialResult r = runner.run(new Segment(t, 0, 1, List.of(), true, null), data, null, net -> { });
+        assertEquals(TrialStatus.PAUSED, r.status());
         assertEquals(1, r.history().size());
     }
 
@@ -134,14 +135,12 @@ class TrialRunnerTest {
         TrialSpec t = trial();
         TrialResult straight = runner.run(t, data);
         AtomicReference<Checkpoint> saved = new AtomicReference<>();
-        TrialResult first = runner.run(t, data, (trial, m, checkpoint) -> {
-            saved.set(checkpoint.get());
-            return TrialControl.Decision.STOP;
-        }, null, net -> { });
-        assertEquals(TrialStatus.STOPPED, first.status());
+        TrialResult first = runner.run(new Segment(t, 0, 1, List.of(), true, null), data, null,
+                net -> saved.set(Checkpoint.of(t.trialId(), 1, net)));
+        assertEquals(TrialStatus.PAUSED, first.status());
         assertEquals(1, saved.get().epochsDone());
 
-        TrialResult resumed = runner.run(t, data, TrialControl.RUN_TO_END, saved.get(), net -> { });
+        TrialResult resumed = runner.run(new Segment(t, 1, 2, first.history(), false, first.startedAt()), data, saved.get(), net -> { });
 
         assertEquals(TrialStatus.COMPLETED, resumed.status(), resumed.error());
         assertEquals(2, resumed.history().size());
