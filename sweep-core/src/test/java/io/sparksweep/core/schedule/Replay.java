@@ -52,9 +52,13 @@ final class Replay {
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             r.readLine();
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                String[] f = line.split(",");
+                String[] f = line.split(",", -1);
                 String key = key(f[0], f[1], Double.parseDouble(f[2]), Integer.parseInt(f[3]));
-                rows.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[]{Integer.parseInt(f[4]),
+                List<double[]> curve = rows.computeIfAbsent(key, k -> new ArrayList<>());
+                if (f[4].isEmpty()) {
+                    continue; // diverged in its first epoch: a curve of no epochs
+                }
+                curve.add(new double[]{Integer.parseInt(f[4]),
                         f[5].isEmpty() ? Double.NaN : Double.parseDouble(f[5]), Double.parseDouble(f[6])});
             }
         }
@@ -94,9 +98,8 @@ final class Replay {
             for (double s : e.getValue().seconds()) {
                 seconds += s;
             }
-            double last = acc[acc.length - 1];
-            if (acc.length == epochs && last > best) {
-                best = last;
+            if (acc.length == epochs && acc[acc.length - 1] > best) {
+                best = acc[acc.length - 1];
                 bestKey = e.getKey();
             }
         }
