@@ -114,7 +114,7 @@ class LauncherIT {
         assertTrue(r.err().startsWith("3 problems in sweep file:"), r.err());
         assertTrue(r.err().contains(bad + ": training.epochs: found 0; allowed: an integer from 1 to 10000"), r.err());
         assertTrue(r.err().contains(bad + ": search.learning_rate[1]: found -1; allowed: a number > 0"), r.err());
-        assertTrue(r.err().contains("search.optimizr: found an unknown key; allowed: one of strategy, trials, learning_rate, "
+        assertTrue(r.err().contains("search.optimizr: found an unknown key; allowed: one of strategy, trials, tpe, learning_rate, "
                 + "batch_size, optimizer, architecture, dropout, weight_decay (did you mean 'optimizer'?)"), r.err());
     }
 
