@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The ./sparksweep launcher run as a user runs it: a subprocess, its exit code and what it prints. */
 class LauncherIT {
@@ -89,7 +90,13 @@ class LauncherIT {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "launcher did not finish: " + cmd);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            // What it was doing, for a hang seen on another machine: its threads, then what it printed.
+            String threads = TestOutputs.threadDump(p);
+            p.destroyForcibly().waitFor();
+            fail("launcher did not finish in 5 minutes: " + cmd + "\n--- threads:\n" + threads + "\n--- stdout:\n" + Files.readString(out)
+                    + "\n--- stderr:\n" + Files.readString(err));
+        }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 

@@ -26,10 +26,10 @@ public final class LocalWarmup {
 
     /**
      * Starts loading ND4J and, beside it, reading and preparing {@code sweep}'s data set, each on a daemon
-     * thread (the data set needs ND4J only for its last step); returns the data set's thread.
+     * thread (the data set needs ND4J only for its last step, which waits for ND4J's thread); returns the data set's thread.
      */
     public static Thread start(SweepSpec sweep) {
-        daemon("sparksweep-warmup-nd4j", () -> {
+        Thread nd4j = daemon("sparksweep-warmup-nd4j", () -> {
             try {
                 Nd4j.getBackend();
             } catch (RuntimeException | LinkageError e) {
@@ -41,8 +41,13 @@ public final class LocalWarmup {
             long t0 = System.nanoTime();
             try {
                 MnistData data = ExecutorData.load(sweep.dataset().location());
+                // The first arrays wait for ND4J's own thread rather than race it through ND4J's static
+                // initialisers, which load the backend and touch each other's classes.
+                nd4j.join();
                 ExecutorData.prepared(sweep.dataset(), data.contentSha256(), sweep.seed());
                 LOG.debug("data set and ND4J ready before the first trial in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("data warm-up stopped (the sweep meets this again and reports it): {}", e.toString());
             } finally {
