@@ -131,6 +131,70 @@ class StandaloneClusterIT {
         }
     }
 
+    private static Process submitApp(StandaloneCluster cluster, Path log, List<String> app, String... conf) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
+                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+                "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"));
+        for (String c : conf) {
+            args.addAll(List.of("--conf", c));
+        }
+        return cluster.submit(args, appJar, app, log);
+    }
+
+    private static String finish(Process p, Path log, int minutes) throws Exception {
+        boolean ended = p.waitFor(minutes, TimeUnit.MINUTES);
+        String text = Files.readString(log);
+        if (!ended) {
+            p.destroyForcibly();
+            throw new AssertionError(log + " did not finish; it ends:\n" + text.substring(Math.max(0, text.length() - 4000)));
+        }
+        assertEquals(0, p.exitValue(), text.substring(Math.max(0, text.length() - 6000)));
+        return text;
+    }
+
+    /**
+     * Refit on the two-Worker cluster, of a trial trained on a slice of Fashion-MNIST (the tutorial's MLP, 12,000
+     * training images): in one task, and across both executors with dl4j-spark's parameter averaging. Both
+     * executors train minibatches, and the two test accuracies (2,000 test images) are within 1.5 points.
+     */
+    @Test
+    void refit_dataParallel_trainsOnBothExecutors_withinOneAndAHalfPointsOfTheOneTaskRefit() throws Exception {
+        // -Dsparksweep.refit.images=60000 -Dsparksweep.refit.epochs=5 measures the whole training set (docs/performance.md)
+        int images = Integer.getInteger("sparksweep.refit.images", 12000);
+        String epochs = System.getProperty("sparksweep.refit.epochs", "5");
+        Path file = dir.resolve("refit-slice.yaml");
+        Files.writeString(file, """
+                name: refit-slice
+                seed: 5
+                dataset: {name: fashion-mnist, train_limit: %d, test_limit: 2000, validation_split: 0.1}
+                training: {epochs: 1}
+                search:
+                  architecture: [mlp]
+                  optimizer: [{type: momentum, momentum: 0.9}]
+                  learning_rate: [0.01]
+                  batch_size: [64]
+                """.formatted(images));
+        Path out = dir.resolve("out-refit");
+        try (StandaloneCluster cluster = StandaloneCluster.start(sparkHome, dir.resolve("refit-cluster"), 2, 1, i -> List.of())) {
+            finish(submitApp(cluster, dir.resolve("refit-sweep.log"), List.of("run", file.toString(), "--output", out.toString())), dir.resolve("refit-sweep.log"), 10);
+            String one = finish(submitApp(cluster, dir.resolve("refit-one.log"), List.of("refit", "--output", out.toString(), "--epochs", epochs)),
+                    dir.resolve("refit-one.log"), 30);
+            String parallel = finish(submitApp(cluster, dir.resolve("refit-parallel.log"),
+                    List.of("refit", "--output", out.toString(), "--epochs", epochs, "--data-parallel")), dir.resolve("refit-parallel.log"), 30);
+            List<Row> refits = TestOutputs.view(reader, out, "refits");
+            Row oneTask = refits.stream().filter(r -> "one-task".equals(r.getAs("mode"))).findFirst().orElseThrow();
+            Row dp = refits.stream().filter(r -> "data-parallel".equals(r.getAs("mode"))).findFirst().orElseThrow(() -> new AssertionError(parallel));
+            System.out.printf(java.util.Locale.ROOT, "refit on two Workers, %s epochs on %,d images: one task %.4f in %.1f s; data-parallel %.4f in %.1f s "
+                            + "(executors %s, averaging every %d minibatches)%n", epochs, images, oneTask.<Double>getAs("test_accuracy"), oneTask.<Double>getAs("train_seconds"),
+                    dp.<Double>getAs("test_accuracy"), dp.<Double>getAs("train_seconds"), dp.getAs("executor_id"), dp.<Integer>getAs("averaging_frequency"));
+            assertEquals(2, dp.<Integer>getAs("workers"));
+            assertEquals(2, dp.<String>getAs("executor_id").split(",").length, "both executors trained: " + parallel);
+            assertEquals(images, dp.<Integer>getAs("train_images"));
+            assertEquals(oneTask.<Double>getAs("test_accuracy"), dp.<Double>getAs("test_accuracy"), 0.015, one + "\n" + parallel);
+        }
+    }
+
     private static List<Row> rows(Path out) {
         return new Leaderboard(out.toString(), reader.sparkContext().hadoopConfiguration()).table(reader).collectAsList();
     }

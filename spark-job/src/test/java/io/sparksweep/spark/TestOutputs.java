@@ -1,10 +1,15 @@
 package io.sparksweep.spark;
 
+import io.sparksweep.spark.store.Leaderboard;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What the integration tests look at from outside a running sweep. */
@@ -26,9 +31,31 @@ final class TestOutputs {
         }
     }
 
+    /** Every row of one of the views {@code sparksweep sql} registers over {@code out}. */
+    static List<Row> view(SparkSession spark, Path out, String view) {
+        new Leaderboard(out.toString(), spark.sparkContext().hadoopConfiguration()).registerViews(spark);
+        return spark.table(view).collectAsList();
+    }
+
     /** A small local session of the test JVM, for reading what the processes under test wrote. */
     static SparkSession reader() {
         return SparkSession.builder().master("local[1]").appName("read").config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    }
+
+    /** The threads of a JVM under test and what each is doing ({@code jcmd PID Thread.print}), or why there are none. */
+    static String threadDump(Process p) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "Thread.print").redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return text;
+        } catch (IOException e) {
+            return "no thread dump: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump: interrupted";
+        }
     }
 }

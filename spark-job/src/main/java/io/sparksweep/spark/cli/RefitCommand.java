@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparksweep.core.Engine;
 import io.sparksweep.core.result.RefitRow;
 import io.sparksweep.core.result.TrialJson;
+import io.sparksweep.core.train.Checkpoint;
+import io.sparksweep.core.trial.RunEnvironment;
 import io.sparksweep.core.trial.TrialResult;
 import io.sparksweep.core.trial.TrialSpec;
 import io.sparksweep.core.trial.TrialStatus;
+import io.sparksweep.spark.driver.DataParallelRefit;
 import io.sparksweep.spark.exec.ExecutorData;
 import io.sparksweep.spark.exec.RefitTask;
 import io.sparksweep.spark.store.Leaderboard;
@@ -30,13 +33,15 @@ import java.util.concurrent.Callable;
 /**
  * {@code sparksweep refit}: the best trial of a sweep (or the one named), trained again with its exact
  * configuration on all of its training images, validation split included, and evaluated on the test set;
- * as one Spark task on an executor. Writes the model (with its updater), its metadata beside it and a row
- * of the {@code refits} table.
+ * as one Spark task on an executor, or with {@code --data-parallel} across the executors (dl4j-spark's
+ * parameter averaging, {@link DataParallelRefit}). Writes the model (with its updater), its metadata beside
+ * it and a row of the {@code refits} table.
  */
 @Command(name = "refit", mixinStandardHelpOptions = true,
         description = "Train the best trial's configuration (or --trial's) on all training images and evaluate it on the test set; "
                 + "writes OUTPUT/models/sweep=NAME/refit-ID.zip (+ .json) and OUTPUT/refits/sweep=NAME/trial-ID.parquet.",
-        footer = {"", "Examples:", "  sparksweep refit --sweep quickstart", "  sparksweep refit --sweep tutorial --trial 2b045cb316176458 --epochs 5"})
+        footer = {"", "Examples:", "  sparksweep refit --sweep quickstart", "  sparksweep refit --sweep tutorial --trial 2b045cb316176458 --epochs 5",
+                "  sparksweep refit --sweep tutorial --data-parallel --workers 4 --averaging-frequency 5"})
 final class RefitCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--sweep"}, paramLabel = "NAME", description = "The sweep (default: the only one in the output).")
@@ -47,6 +52,18 @@ final class RefitCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "0", description = "Epochs (default: the trial's epochs_run).")
     int epochs;
+
+    @Option(names = "--data-parallel", description = "Train across the executors with dl4j-spark's parameter averaging "
+            + "(default: one Spark task).")
+    boolean dataParallel;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "--data-parallel: copies of the network trained at once (default: Spark's default parallelism).")
+    int workers;
+
+    @Option(names = "--averaging-frequency", paramLabel = "N", defaultValue = "5",
+            description = "--data-parallel: minibatches each copy trains between parameter averagings (default: ${DEFAULT-VALUE}).")
+    int averagingFrequency;
 
     @Mixin
     OutputOption output;
@@ -61,6 +78,11 @@ final class RefitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        if (workers < 0 || averagingFrequency < 1 || (!dataParallel && workers != 0)) {
+            err.println("sparksweep refit: " + (averagingFrequency < 1 ? "--averaging-frequency " + averagingFrequency + " must be at least 1"
+                    : !dataParallel ? "--workers needs --data-parallel" : "--workers " + workers + " must be at least 1"));
+            return SparkSweepCli.INVALID_INPUT;
+        }
         int checked = OutputCheck.check(output.output, sweep, err);
         if (checked != OutputCheck.OK) {
             return checked == 0 ? SparkSweepCli.INVALID_INPUT : checked;
@@ -88,6 +110,9 @@ final class RefitCommand implements Callable<Integer> {
             int cpus = spark.sparkContext().conf().getInt("spark.task.cpus", 1);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             jsc.setJobGroup("sparksweep:refit:" + t.trialId(), "refit of trial " + t.trialId() + " " + t.params().label(), true);
+            if (dataParallel) {
+                return dataParallel(spark, jsc, t, dataSha, n, cpus, out);
+            }
             RefitTask.Outcome o = jsc.parallelize(List.of(t), 1).map(new RefitTask(dataSha, cpus)).collect().get(0);
             TrialResult r = o.result();
             if (r.status() != TrialStatus.COMPLETED || o.model() == null) {
@@ -95,8 +120,8 @@ final class RefitCommand implements Callable<Integer> {
                 return SparkSweepCli.TRIALS_FAILED;
             }
             Leaderboard store = new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration());
-            String model = store.refitModelFile(sweep, t.trialId()).toString();
-            RefitRow refit = new RefitRow(sweep, t.trialId(), "one-task", 1, null, n, finite(r.testAccuracy()), finite(r.testLoss()),
+            String model = store.refitModelFile(sweep, t.trialId(), RefitRow.ONE_TASK).toString();
+            RefitRow refit = new RefitRow(sweep, t.trialId(), RefitRow.ONE_TASK, 1, null, n, finite(r.testAccuracy()), finite(r.testLoss()),
                     r.trainSeconds(), finite(r.samplesPerSecond()), o.trainImages(), r.startedAt(), r.finishedAt(), r.environment().host(),
                     o.executorId(), o.device(), r.environment().backend(), model, TrialJson.write(t), dataSha, Engine.VERSION,
                     r.environment().dl4j(), spark.version(), r.environment().java());
@@ -109,6 +134,29 @@ final class RefitCommand implements Callable<Integer> {
         } finally {
             spark.stop();
         }
+    }
+
+    /** The refit across the executors; its row names the executors that trained and how often they averaged. */
+    private int dataParallel(SparkSession spark, JavaSparkContext jsc, TrialSpec t, String dataSha, int n, int cpus, PrintWriter out) {
+        int copies = workers > 0 ? workers : jsc.defaultParallelism();
+        DataParallelRefit.Outcome o = DataParallelRefit.train(jsc, t, dataSha, copies, averagingFrequency, cpus);
+        RunEnvironment env = RunEnvironment.capture();
+        Leaderboard store = new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration());
+        String model = store.refitModelFile(sweep, t.trialId(), RefitRow.DATA_PARALLEL).toString();
+        long minibatches = o.minibatchesByExecutor().values().stream().mapToLong(Long::longValue).sum();
+        double samplesPerSecond = (double) o.trainImages() * n / o.trainSeconds();
+        RefitRow refit = new RefitRow(sweep, t.trialId(), RefitRow.DATA_PARALLEL, copies, averagingFrequency, n, finite(o.test().accuracy()),
+                finite(o.test().loss()), o.trainSeconds(), finite(samplesPerSecond), o.trainImages(), o.startedAt(), o.finishedAt(),
+                env.host(), String.join(",", o.minibatchesByExecutor().keySet()), "cpu", env.backend(), model, TrialJson.write(t), dataSha,
+                Engine.VERSION, env.dl4j(), spark.version(), env.java());
+        store.commitRefit(refit, Checkpoint.modelBytes(o.net()), metadata(t, dataSha));
+        out.printf(Locale.ROOT, "data-parallel refit of trial %s (%s), %d epochs on %,d images, %d workers on executors %s "
+                        + "(minibatches %s), parameters averaged every %d minibatches (%d times): test accuracy %.4f, loss %.4f, %.1f s of training%n",
+                t.trialId(), t.params().label(), n, o.trainImages(), copies, String.join(",", o.minibatchesByExecutor().keySet()),
+                o.minibatchesByExecutor(), averagingFrequency, o.averagings(), o.test().accuracy(), o.test().loss(), o.trainSeconds());
+        out.println("model: " + model);
+        out.flush();
+        return 0;
     }
 
     /** The named trial, or the best by the objective; null (with the message said) when there is none to refit. */

@@ -43,6 +43,18 @@ public final class ExecutorData {
      * with ({@code expectedSha256}); a changed data set is read again, and must then match.
      */
     public static PreparedData prepared(DatasetSpec spec, String expectedSha256, long sweepSeed) {
+        MnistData chosen = checked(spec, expectedSha256);
+        return PREPARED.computeIfAbsent(PreparedData.key(chosen, spec, sweepSeed),
+                k -> PreparedData.prepare(chosen, spec, sweepSeed));
+    }
+
+    /** The data of a refit ({@link PreparedData#prepareAll}: every training image, nothing held out), checked as {@link #prepared} is. */
+    public static PreparedData preparedAll(DatasetSpec spec, String expectedSha256) {
+        MnistData chosen = checked(spec, expectedSha256);
+        return PREPARED.computeIfAbsent("all|" + PreparedData.key(chosen, spec, 0), k -> PreparedData.prepareAll(chosen, spec));
+    }
+
+    private static MnistData checked(DatasetSpec spec, String expectedSha256) {
         MnistData data = load(spec.location());
         if (!data.contentSha256().equals(expectedSha256)) {
             RAW.remove(spec.location(), data);
@@ -52,9 +64,7 @@ public final class ExecutorData {
                         + data.contentSha256() + ", planned with " + expectedSha256 + ")");
             }
         }
-        MnistData chosen = data;
-        return PREPARED.computeIfAbsent(PreparedData.key(chosen, spec, sweepSeed),
-                k -> PreparedData.prepare(chosen, spec, sweepSeed));
+        return data;
     }
 
     /** Whether this JVM already holds {@code spec}'s data prepared with {@code sweepSeed}. */

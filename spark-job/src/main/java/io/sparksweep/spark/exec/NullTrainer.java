@@ -37,7 +37,7 @@ public final class NullTrainer implements Trainer {
         double acc = accuracy(trial);
         List<EpochMetrics> history = new ArrayList<>(segment.before());
         for (int e = segment.from() + 1; e <= segment.to(); e++) {
-            history.add(new EpochMetrics(e, trial.params().learningRate(), 1 - acc, acc, 1 - acc, acc, 1 - acc, 0, 0));
+            history.add(new EpochMetrics(e, trial.params().learningRate(), 1 - acc, acc, 1 - acc, acc, 1 - acc, 0, 0, now));
         }
         RunEnvironment env = new RunEnvironment("bench", ProcessHandle.current().pid(), Runtime.version().toString(), "none",
                 "none (NullTrainer)", "none", 1);

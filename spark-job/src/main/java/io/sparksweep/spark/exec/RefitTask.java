@@ -1,6 +1,5 @@
 package io.sparksweep.spark.exec;
 
-import io.sparksweep.core.data.MnistData;
 import io.sparksweep.core.data.PreparedData;
 import io.sparksweep.core.train.Checkpoint;
 import io.sparksweep.core.train.TrialRunner;
@@ -40,11 +39,7 @@ public final class RefitTask implements Function<TrialSpec, RefitTask.Outcome> {
     public Outcome call(TrialSpec trial) {
         ThreadBudget.apply(threads);
         String device = DeviceBinding.forBackend().bind(DeviceBinding.sparkAddress());
-        MnistData data = ExecutorData.load(trial.dataset().location());
-        if (!data.contentSha256().equals(dataSha256)) {
-            throw new IllegalStateException("the data set at " + trial.dataset().location() + " changed since the refit was planned");
-        }
-        PreparedData all = PreparedData.prepareAll(data, trial.dataset());
+        PreparedData all = ExecutorData.preparedAll(trial.dataset(), dataSha256);
         AtomicReference<MultiLayerNetwork> net = new AtomicReference<>();
         TrialResult r = new TrialRunner(Clock.systemUTC()).run(Segment.whole(trial), all, null, net::set);
         byte[] model = net.get() == null ? null : Checkpoint.modelBytes(net.get());

@@ -4,6 +4,7 @@ import io.sparksweep.core.data.Locations;
 import io.sparksweep.core.result.Column;
 import io.sparksweep.core.result.EpochRow;
 import io.sparksweep.core.result.LeaderboardRow;
+import io.sparksweep.core.result.RefitRow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -139,23 +140,31 @@ public final class Leaderboard {
         return new Path(new Path(root("predictions"), "sweep=" + sweep), "trial-" + trialId + ".parquet");
     }
 
-    public Path refitFile(String sweep, String trialId) {
-        return new Path(new Path(root("refits"), "sweep=" + sweep), "trial-" + trialId + ".parquet");
+    /**
+     * A refit's row: {@code OUTPUT/refits/sweep=NAME/trial-ID.parquet} for one task, {@code trial-ID-data-parallel.parquet}
+     * for one across the executors, so that the two of one trial stand side by side.
+     */
+    public Path refitFile(String sweep, String trialId, String mode) {
+        return new Path(new Path(root("refits"), "sweep=" + sweep), "trial-" + trialId + modeSuffix(mode) + ".parquet");
     }
 
-    /** A refit's model: {@code OUTPUT/models/sweep=NAME/refit-ID.zip}, its metadata beside it as {@code refit-ID.json}. */
-    public Path refitModelFile(String sweep, String trialId) {
-        return new Path(modelsDir(sweep), "refit-" + trialId + ".zip");
+    /** A refit's model: {@code OUTPUT/models/sweep=NAME/refit-ID[-data-parallel].zip}, its metadata beside it as {@code .json}. */
+    public Path refitModelFile(String sweep, String trialId, String mode) {
+        return new Path(modelsDir(sweep), "refit-" + trialId + modeSuffix(mode) + ".zip");
+    }
+
+    private static String modeSuffix(String mode) {
+        return RefitRow.ONE_TASK.equals(mode) ? "" : "-" + mode;
     }
 
     /** Writes a refit: its model file, the model's metadata beside it, then its row. */
-    public void commitRefit(io.sparksweep.core.result.RefitRow row, byte[] model, String metadata) {
+    public void commitRefit(RefitRow row, byte[] model, String metadata) {
         Path zip = new Path(row.modelPath());
         Path json = new Path(zip.getParent(), zip.getName().replaceFirst("\\.zip$", "") + ".json");
         try {
             ParquetRows.replaceWith(conf, zip, out -> out.write(model));
             ParquetRows.replaceWith(conf, json, out -> out.write(metadata.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            ParquetRows.write(conf, refitFile(row.sweep(), row.trialId()), io.sparksweep.core.result.RefitRow.COLUMNS, PARTITION,
+            ParquetRows.write(conf, refitFile(row.sweep(), row.trialId(), row.mode()), RefitRow.COLUMNS, PARTITION,
                     List.of(row.values()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the refit of trial " + row.trialId() + " under " + output, e);
@@ -357,7 +366,7 @@ public final class Leaderboard {
                 for (Map<String, Object> r : rows) {
                     var m = new io.sparksweep.core.trial.EpochMetrics((Integer) r.get("epoch"), num(r, "learning_rate"), num(r, "train_loss"),
                             num(r, "val_accuracy"), num(r, "val_loss"), num(r, "test_accuracy"), num(r, "test_loss"),
-                            num(r, "train_seconds"), num(r, "samples_per_second"));
+                            num(r, "train_seconds"), num(r, "samples_per_second"), (java.time.Instant) r.get("finished_at"));
                     byTrial.computeIfAbsent((String) r.get("trial_id"), k -> new java.util.TreeMap<>()).put(m.epoch(), m);
                 }
             }
@@ -538,7 +547,7 @@ public final class Leaderboard {
         epochs(spark).createOrReplaceTempView("epochs");
         read(spark, root("confusion"), io.sparksweep.core.result.DetailRows.CONFUSION.columns()).createOrReplaceTempView("confusion");
         read(spark, root("predictions"), io.sparksweep.core.result.DetailRows.PREDICTIONS.columns()).createOrReplaceTempView("predictions");
-        read(spark, root("refits"), io.sparksweep.core.result.RefitRow.COLUMNS).createOrReplaceTempView("refits");
+        read(spark, root("refits"), RefitRow.COLUMNS).createOrReplaceTempView("refits");
     }
 
     private Dataset<Row> read(SparkSession spark, Path dir, List<Column> columns) {

@@ -91,7 +91,7 @@ class RefitPredictTest {
         Leaderboard store = new Leaderboard(out.toString(), new Configuration());
         String best = store.rows("refit").stream().filter(r -> ((Double) r.get("learning_rate")) == 0.1).findFirst().orElseThrow()
                 .get("trial_id").toString();
-        List<Map<String, Object>> refit = store.readFile(store.refitFile("refit", best));
+        List<Map<String, Object>> refit = store.readFile(store.refitFile("refit", best, "one-task"));
         assertEquals(1, refit.size(), "the refit of the better trial (learning rate 0.1)");
         Map<String, Object> row = refit.get(0);
         assertEquals(400, row.get("train_images"), "the validation split trains too");
@@ -99,6 +99,36 @@ class RefitPredictTest {
         assertEquals("one-task", row.get("mode"));
         assertTrue((Double) row.get("test_accuracy") > 0.5, row.toString());
         assertTrue(Files.exists(model) && Files.exists(model.resolveSibling(model.getFileName().toString().replace(".zip", ".json"))));
+    }
+
+    /**
+     * Two copies of the network on local[2], averaged every 2 minibatches: every minibatch of every epoch trains
+     * once (400 images in batches of 64: 7 an epoch), and the row and model stand beside the one-task refit's.
+     */
+    @Test
+    void refit_dataParallel_trainsEveryMinibatchOnce_andKeepsItsRowBesideTheOneTaskRefit() {
+        Ran r = cli("refit", "--sweep", "refit", "--data-parallel", "--workers", "2", "--averaging-frequency", "2", "--output", out.toString(),
+                "--master", "local[2]", "--conf", "spark.ui.enabled=false");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("2 workers on executors driver (minibatches {driver=14}), parameters averaged every 2 minibatches"), r.out());
+        Leaderboard store = new Leaderboard(out.toString(), new Configuration());
+        String trial = r.out().replaceFirst("(?s).*refit of trial (\\p{XDigit}+) .*", "$1");
+        Map<String, Object> row = store.readFile(store.refitFile("refit", trial, "data-parallel")).get(0);
+        assertEquals("data-parallel", row.get("mode"));
+        assertEquals(2, row.get("workers"));
+        assertEquals(2, row.get("averaging_frequency"));
+        assertEquals(400, row.get("train_images"));
+        assertEquals("driver", row.get("executor_id"));
+        assertTrue((Double) row.get("test_accuracy") > 0.5, row.toString());
+        assertTrue(Files.exists(Path.of(row.get("model_path").toString().replace("file:", ""))), row.toString());
+        assertEquals(1, store.readFile(store.refitFile("refit", trial, "one-task")).size(), "the one-task refit is still there");
+
+        Ran noMode = cli("refit", "--sweep", "refit", "--workers", "2", "--output", out.toString());
+        assertEquals(2, noMode.exit());
+        assertTrue(noMode.err().contains("sparksweep refit: --workers needs --data-parallel"), noMode.err());
+        Ran badFrequency = cli("refit", "--sweep", "refit", "--data-parallel", "--averaging-frequency", "0", "--output", out.toString());
+        assertEquals(2, badFrequency.exit());
+        assertTrue(badFrequency.err().contains("sparksweep refit: --averaging-frequency 0 must be at least 1"), badFrequency.err());
     }
 
     @Test

@@ -87,7 +87,7 @@ class LeaderboardRowRoundTripTest {
         assertEquals(LeaderboardRow.COLUMNS.size(), LeaderboardRow.class.getRecordComponents().length,
                 "one column per component");
         Leaderboard store = new Leaderboard(dir.resolve("out").toString(), new Configuration());
-        EpochMetrics m = new EpochMetrics(7, 0.5, 0.75, 0.875, 1.125, 1.25, 1.375, 1.5, 1.625);
+        EpochMetrics m = new EpochMetrics(7, 0.5, 0.75, 0.875, 1.125, 1.25, 1.375, 1.5, 1.625, java.time.Instant.parse("2026-12-02T08:00:01.250Z"));
         store.commit(row, List.of(new EpochRow(row.sweep(), row.trialId(), m)));
 
         Row read = spark.read().parquet(store.leaderboardDir().toString()).first();
@@ -106,8 +106,10 @@ class LeaderboardRowRoundTripTest {
         for (Column c : EpochRow.COLUMNS) {
             Object expected = c.name().equals("sweep") || c.name().equals("trial_id") ? component(er, c.name()) : component(m, c.name());
             assertEquals(sparkType(c.type()), epoch.schema().apply(c.name()).dataType().typeName(), "type of epochs column " + c.name());
-            assertEquals(expected, epoch.getAs(c.name()), "epochs column " + c.name());
+            Object got = epoch.getAs(c.name());
+            assertEquals(expected, got instanceof java.sql.Timestamp t ? t.toInstant() : got, "epochs column " + c.name());
         }
+        assertEquals(List.of(m), store.epochsByTrial(row.sweep()).get(row.trialId()), "the epochs read back by the driver");
     }
 
     private static String sparkType(Column.Type t) {

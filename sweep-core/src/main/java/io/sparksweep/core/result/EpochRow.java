@@ -20,7 +20,9 @@ public record EpochRow(String sweep, String trialId, EpochMetrics m) {
             field("test_accuracy", Column.Type.DOUBLE, "test accuracy after the epoch", r -> r.m().testAccuracy()),
             field("test_loss", Column.Type.DOUBLE, "test cross-entropy", r -> r.m().testLoss()),
             field("train_seconds", Column.Type.DOUBLE, "training seconds of the epoch", r -> r.m().trainSeconds()),
-            field("samples_per_second", Column.Type.DOUBLE, "training samples per second", r -> r.m().samplesPerSecond()));
+            field("samples_per_second", Column.Type.DOUBLE, "training samples per second", r -> r.m().samplesPerSecond()),
+            field("finished_at", Column.Type.TIMESTAMP, "when the epoch's evaluation ended (null in rows written before it was recorded)",
+                    r -> r.m().finishedAt()));
 
     public static final List<Column> COLUMNS = CODEC.columns();
 

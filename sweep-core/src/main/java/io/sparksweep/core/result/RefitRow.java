@@ -15,11 +15,15 @@ public record RefitRow(String sweep, String trialId, String mode, int workers, I
                        String modelPath, String paramsJson, String dataSha256, String engineVersion, String dl4jVersion,
                        String sparkVersion, String javaVersion) {
 
+    /** The modes: one Spark task, or across the executors with dl4j-spark's parameter averaging. */
+    public static final String ONE_TASK = "one-task";
+    public static final String DATA_PARALLEL = "data-parallel";
+
     public static final RowCodec<RefitRow> CODEC = new RowCodec<>(
             field("sweep", Column.Type.STRING, "sweep name (partition)", RefitRow::sweep),
             field("trial_id", Column.Type.STRING, "the trial whose configuration was refitted", RefitRow::trialId),
             field("mode", Column.Type.STRING, "one-task (one Spark task), or data-parallel (dl4j-spark's parameter averaging)", RefitRow::mode),
-            field("workers", Column.Type.INT, "executors that trained it", RefitRow::workers),
+            field("workers", Column.Type.INT, "copies of the network trained at once: 1 for one task; data-parallel: dl4j-spark's workers", RefitRow::workers),
             field("averaging_frequency", Column.Type.INT, "data-parallel: minibatches between parameter averagings, else null", RefitRow::averagingFrequency),
             field("epochs", Column.Type.INT, "epochs trained", RefitRow::epochs),
             field("test_accuracy", Column.Type.DOUBLE, "test accuracy after the last epoch", RefitRow::testAccuracy),
@@ -30,7 +34,7 @@ public record RefitRow(String sweep, String trialId, String mode, int workers, I
             field("started_at", Column.Type.TIMESTAMP, "when training started", RefitRow::startedAt),
             field("finished_at", Column.Type.TIMESTAMP, "when it ended", RefitRow::finishedAt),
             field("host", Column.Type.STRING, "host that trained it (data-parallel: the driver's)", RefitRow::host),
-            field("executor_id", Column.Type.STRING, "Spark executor id", RefitRow::executorId),
+            field("executor_id", Column.Type.STRING, "Spark executor id (data-parallel: those that trained, comma-separated)", RefitRow::executorId),
             field("device", Column.Type.STRING, "cpu, or the GPU it trained on", RefitRow::device),
             field("backend", Column.Type.STRING, "ND4J backend", RefitRow::backend),
             field("model_path", Column.Type.STRING, "the refitted model file, with its metadata beside it (.json)", RefitRow::modelPath),

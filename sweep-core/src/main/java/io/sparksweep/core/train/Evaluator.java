@@ -8,13 +8,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /** Accuracy and mean cross-entropy of a network over a whole split, in large batches of views (no copies). */
 public final class Evaluator {
 
-    record Score(double accuracy, double loss) {
+    /** Accuracy and mean cross-entropy. */
+    public record Score(double accuracy, double loss) {
     }
 
     private Evaluator() {
     }
 
-    static Score evaluate(MultiLayerNetwork net, INDArray x, INDArray y, int[] labels, int batchSize) {
+    public static Score evaluate(MultiLayerNetwork net, INDArray x, INDArray y, int[] labels, int batchSize) {
         long n = x.rows();
         long correct = 0;
         double lossSum = 0;

@@ -78,7 +78,7 @@ public final class TrialRunner {
             LOG.debug("trial {} trains epochs {} to {} with {}", trial.trialId(), segment.from() + 1, segment.to(), step.describe());
             for (int epoch = segment.from(); epoch < segment.to(); epoch++) {
                 Nd4j.getRandom().setSeed(epochSeed(trial.seed(), epoch));
-                EpochMetrics m = trainEpoch(trial, data, net, step, epoch);
+                EpochMetrics m = trainEpoch(trial, data, net, step, epoch, clock);
                 if (m == null) {
                     return result(trial, TrialStatus.DIVERGED, "training loss became NaN or infinite in epoch " + (epoch + 1)
                             + " (learning rate " + trial.training().schedule().rateAt(trial.params().learningRate(), epoch) + ")",
@@ -97,12 +97,13 @@ public final class TrialRunner {
     }
 
     /** The seed of epoch {@code epoch}'s random numbers (data order, dropout): the trial's and the epoch's alone. */
-    static long epochSeed(long trialSeed, int epoch) {
+    public static long epochSeed(long trialSeed, int epoch) {
         return trialSeed + epoch * 0x9E3779B97F4A7C15L;
     }
 
     /** One epoch of training and evaluation, or null when the loss stopped being finite. */
-    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, FastPath.TrainingStep step, int epoch) {
+    private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, FastPath.TrainingStep step, int epoch,
+                                           Clock clock) {
         int n = data.trainSize();
         int batch = trial.params().batchSize();
         int[] order = PreparedData.permutation(n, new Random(epochSeed(trial.seed(), epoch)));
@@ -125,7 +126,7 @@ public final class TrialRunner {
         Evaluator.Score test = Evaluator.evaluate(net, data.testX(), data.testY(), data.testLabels(), evalBatch);
         double lr = trial.training().schedule().rateAt(trial.params().learningRate(), epoch);
         return new EpochMetrics(epoch + 1, lr, lossSum / n, val.accuracy(), val.loss(), test.accuracy(), test.loss(),
-                seconds, n / seconds);
+                seconds, n / seconds, clock.instant());
     }
 
     private TrialResult result(TrialSpec trial, TrialStatus status, String error, List<EpochMetrics> history, Instant started) {

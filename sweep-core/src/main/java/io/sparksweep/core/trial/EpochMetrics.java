@@ -12,9 +12,11 @@ package io.sparksweep.core.trial;
  * @param testLoss         mean cross-entropy on the test set
  * @param trainSeconds     seconds spent training (evaluation excluded)
  * @param samplesPerSecond training samples per second
+ * @param finishedAt       when the epoch's evaluation ended; null in rows from before it was recorded
  */
 public record EpochMetrics(int epoch, double learningRate, double trainLoss, double valAccuracy, double valLoss,
-                           double testAccuracy, double testLoss, double trainSeconds, double samplesPerSecond) implements java.io.Serializable {
+                           double testAccuracy, double testLoss, double trainSeconds, double samplesPerSecond,
+                           java.time.Instant finishedAt) implements java.io.Serializable {
     public EpochMetrics {
         if (epoch < 1) {
             throw new IllegalArgumentException("epoch must be >= 1, found " + epoch);

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * docs/leaderboard.md documents every column of both tables, one table row per column, by name and type
+ * docs/leaderboard.md documents every column of every table, one table row per column, by name and type
  * in the code's order: the documentation cannot fall behind or list a column twice.
  */
 class ColumnsDocumentedTest {
@@ -52,5 +52,8 @@ class ColumnsDocumentedTest {
         String doc = Files.readString(Path.of("..", "docs", "leaderboard.md"));
         assertEquals(expected(LeaderboardRow.COLUMNS), documented(doc, "## leaderboard"), "docs/leaderboard.md, ## leaderboard");
         assertEquals(expected(EpochRow.COLUMNS), documented(doc, "## epochs"), "docs/leaderboard.md, ## epochs");
+        assertEquals(expected(DetailRows.CONFUSION.columns()), documented(doc, "## confusion"), "docs/leaderboard.md, ## confusion");
+        assertEquals(expected(DetailRows.PREDICTIONS.columns()), documented(doc, "## predictions"), "docs/leaderboard.md, ## predictions");
+        assertEquals(expected(RefitRow.COLUMNS), documented(doc, "## refits"), "docs/leaderboard.md, ## refits");
     }
 }
