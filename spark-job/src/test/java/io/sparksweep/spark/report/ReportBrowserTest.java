@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A sweep's report opened in a real browser (headless chromium): every chart drew its data, and nothing was fetched. */
@@ -102,6 +103,9 @@ class ReportBrowserTest {
         }
         assertEquals(8, status.path("leaderboard").asInt(), "one table row per trial");
         assertEquals(20, status.path("samples").asInt(), "20 test images");
+        assertTrue(loaded.dom().contains("<dt>objective</dt><dd>val_accuracy, maximize</dd>")
+                && loaded.dom().contains("<dt>counts</dt><dd>COMPLETED 8</dd>"), 
+                () -> "the header reads as words, not JSON: " + loaded.dom().substring(loaded.dom().indexOf("<dt>objective"), loaded.dom().indexOf("<dt>objective") + 200));
         assertTrue(loaded.dom().contains("zero") && loaded.dom().contains("nine"), "the data set's class names label the confusion matrix");
         assertEquals(List.of(), fetched(loaded.netLog()), "the page made network requests");
         assertTrue(loaded.netLog().length() > 0, "chromium wrote its network log");
@@ -113,7 +117,7 @@ class ReportBrowserTest {
         ReportWriter writer = new ReportWriter(store, Clock.systemUTC());
         Path index = Path.of(writer.writeIndex().toUri());
         assertTrue(Files.readString(index).contains("<a href=\"pictures.html\">pictures</a>"));
-        ReportWriter.NothingToReport e = org.junit.jupiter.api.Assertions.assertThrows(ReportWriter.NothingToReport.class,
+        ReportWriter.NothingToReport e = assertThrows(ReportWriter.NothingToReport.class,
                 () -> writer.write("nope", null, false));
         assertTrue(e.getMessage().contains("no rows of sweep nope at " + out + "; the sweeps there: pictures"), e.getMessage());
     }
