@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from tutorial_space import sql as sql_at, sweep
+
 p = argparse.ArgumentParser()
 p.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 p.add_argument("--budget", type=int, default=900)
@@ -35,29 +37,6 @@ args = p.parse_args()
 launcher = os.path.join(args.root, "sparksweep")
 out = args.out or tempfile.mkdtemp(prefix="sparksweep-asha-")
 os.makedirs(out, exist_ok=True)
-
-SWEEP = """name: {name}
-seed: {seed}
-objective: {{metric: val_accuracy, direction: maximize}}
-dataset: {{name: fashion-mnist, validation_split: 0.1, train_limit: 12000}}
-training: {{epochs: 9}}
-search:
-  strategy: {strategy}
-  trials: 1000
-  architecture: [mlp, deep_mlp, cnn]
-  learning_rate: {{min: 0.001, max: 0.3, log: true}}
-  batch_size: [32, 64, 128]
-  optimizer: [sgd, {{type: momentum, momentum: 0.9}}, adam]
-{scheduler}budget: {{max_wall_time: {budget}s}}
-"""
-
-
-def sql(query):
-    r = subprocess.run([launcher, "sql", query, "--output", out, "--rows", "1000000"], capture_output=True, text=True, check=True)
-    lines = [l for l in r.stdout.splitlines() if l.startswith("|")]
-    head = [c.strip() for c in lines[0].strip("|").split("|")]
-    return [dict(zip(head, [c.strip() for c in l.strip("|").split("|")])) for l in lines[1:]]
-
 
 def bounded(cmd, seconds, env=None):
     """Runs cmd, and kills its whole process group after `seconds`: what finished after the budget does not count,
@@ -107,15 +86,15 @@ for config in args.only.split(","):
     name = f"asha-bench-{config}-{args.seed}"
     path = os.path.join(out, name + ".yaml")
     with open(path, "w") as f:
-        f.write(SWEEP.format(name=name, seed=args.seed, strategy=strategy, scheduler=scheduler, budget=args.budget))
+        f.write(sweep(name, args.seed, strategy, 1000, 9, 12000, scheduler + f"budget: {{max_wall_time: {args.budget}s}}\n"))
     rc, _, err = bounded([launcher, "run", path, "--output", out, "--keep-models", "0"], args.budget + args.grace)
     if rc not in (None, 0, 3):
         sys.exit(f"bench: {name} failed:\n{err[-3000:]}")
     results[config] = {"wall_seconds": round(time.time() - t0, 1), "sweep": name, "launched_ms": int(t0 * 1000)}
     print(config, results[config], file=sys.stderr, flush=True)
 
-epochs = sql("SELECT sweep, trial_id, epoch, val_accuracy, test_accuracy, unix_millis(finished_at) AS t FROM epochs WHERE sweep LIKE 'asha-bench-%'")
-rows = sql("SELECT sweep, trial_id, epochs_run, status, architecture FROM leaderboard WHERE sweep LIKE 'asha-bench-%'")
+epochs = sql_at(launcher, out, "SELECT sweep, trial_id, epoch, val_accuracy, test_accuracy, unix_millis(finished_at) AS t FROM epochs WHERE sweep LIKE 'asha-bench-%'")
+rows = sql_at(launcher, out, "SELECT sweep, trial_id, epochs_run, status, architecture FROM leaderboard WHERE sweep LIKE 'asha-bench-%'")
 for config, res in results.items():
     if "sweep" not in res:
         continue

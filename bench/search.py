@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+from tutorial_space import sql as sql_at, sweep
+
 p = argparse.ArgumentParser()
 p.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 p.add_argument("--seeds", default="1,2,3")
@@ -32,35 +34,13 @@ launcher = os.path.join(args.root, "sparksweep")
 out = args.out or tempfile.mkdtemp(prefix="sparksweep-search-")
 os.makedirs(out, exist_ok=True)
 
-SWEEP = """name: {name}
-seed: {seed}
-objective: {{metric: val_accuracy, direction: maximize}}
-dataset: {{name: fashion-mnist, validation_split: 0.1, train_limit: {limit}}}
-training: {{epochs: {epochs}}}
-search:
-  strategy: {strategy}
-  trials: {trials}
-  architecture: [mlp, deep_mlp, cnn]
-  learning_rate: {{min: 0.001, max: 0.3, log: true}}
-  batch_size: [32, 64, 128]
-  optimizer: [sgd, {{type: momentum, momentum: 0.9}}, adam]
-"""
-
-
-def sql(query):
-    r = subprocess.run([launcher, "sql", query, "--output", out, "--rows", "100000"], capture_output=True, text=True, check=True)
-    lines = [l for l in r.stdout.splitlines() if l.startswith("|")]
-    head = [c.strip() for c in lines[0].strip("|").split("|")]
-    return [dict(zip(head, [c.strip() for c in l.strip("|").split("|")])) for l in lines[1:]]
-
-
 results = []
 for seed in [int(s) for s in args.seeds.split(",")]:
     for strategy in ["random", "tpe"]:
         name = f"search-{strategy}-{seed}"
         path = os.path.join(out, name + ".yaml")
         with open(path, "w") as f:
-            f.write(SWEEP.format(name=name, seed=seed, strategy=strategy, trials=args.trials, epochs=args.epochs, limit=args.train_limit))
+            f.write(sweep(name, seed, strategy, args.trials, args.epochs, args.train_limit))
         if args.analyze:
             results.append({"seed": seed, "strategy": strategy})
             continue
@@ -72,7 +52,7 @@ for seed in [int(s) for s in args.seeds.split(",")]:
         print(f"{name}: {wall:.0f} s", file=sys.stderr, flush=True)
         results.append({"seed": seed, "strategy": strategy, "wall_seconds": round(wall, 1)})
 
-rows = sql("SELECT sweep, suggestion, architecture, val_accuracy, test_accuracy, "
+rows = sql_at(launcher, out, "SELECT sweep, suggestion, architecture, val_accuracy, test_accuracy, "
            "unix_millis(finished_at) AS finished_ms, unix_millis(started_at) AS started_ms FROM leaderboard ORDER BY sweep, suggestion")
 for res in results:
     name = f"search-{res['strategy']}-{res['seed']}"

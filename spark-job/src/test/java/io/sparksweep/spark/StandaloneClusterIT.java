@@ -71,6 +71,10 @@ class StandaloneClusterIT {
     }
 
     private static Process submitFile(StandaloneCluster cluster, Path file, Path out, Path log, String... conf) throws IOException {
+        return submitApp(cluster, log, List.of("run", file.toString(), "--output", out.toString(), "--keep-models", "1"), conf);
+    }
+
+    private static Process submitApp(StandaloneCluster cluster, Path log, List<String> app, String... conf) throws IOException {
         List<String> args = new java.util.ArrayList<>(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
                 "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
                 "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
@@ -78,7 +82,18 @@ class StandaloneClusterIT {
         for (String c : conf) {
             args.addAll(List.of("--conf", c));
         }
-        return cluster.submit(args, appJar, List.of("run", file.toString(), "--output", out.toString(), "--keep-models", "1"), log);
+        return cluster.submit(args, appJar, app, log);
+    }
+
+    private static String finish(Process p, Path log, int minutes) throws Exception {
+        boolean ended = p.waitFor(minutes, TimeUnit.MINUTES);
+        String text = Files.readString(log);
+        if (!ended) {
+            p.destroyForcibly();
+            throw new AssertionError(log + " did not finish; it ends:\n" + text.substring(Math.max(0, text.length() - 4000)));
+        }
+        assertEquals(0, p.exitValue(), text.substring(Math.max(0, text.length() - 6000)));
+        return text;
     }
 
     /**
@@ -129,28 +144,6 @@ class StandaloneClusterIT {
                 }
             }
         }
-    }
-
-    private static Process submitApp(StandaloneCluster cluster, Path log, List<String> app, String... conf) throws IOException {
-        List<String> args = new java.util.ArrayList<>(List.of("--class", "io.sparksweep.spark.cli.SparkSweepCli",
-                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
-                "--conf", "spark.kryo.registrationRequired=true", "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"));
-        for (String c : conf) {
-            args.addAll(List.of("--conf", c));
-        }
-        return cluster.submit(args, appJar, app, log);
-    }
-
-    private static String finish(Process p, Path log, int minutes) throws Exception {
-        boolean ended = p.waitFor(minutes, TimeUnit.MINUTES);
-        String text = Files.readString(log);
-        if (!ended) {
-            p.destroyForcibly();
-            throw new AssertionError(log + " did not finish; it ends:\n" + text.substring(Math.max(0, text.length() - 4000)));
-        }
-        assertEquals(0, p.exitValue(), text.substring(Math.max(0, text.length() - 6000)));
-        return text;
     }
 
     /**

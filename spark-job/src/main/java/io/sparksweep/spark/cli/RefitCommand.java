@@ -78,9 +78,12 @@ final class RefitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        if (workers < 0 || averagingFrequency < 1 || (!dataParallel && workers != 0)) {
-            err.println("sparksweep refit: " + (averagingFrequency < 1 ? "--averaging-frequency " + averagingFrequency + " must be at least 1"
-                    : !dataParallel ? "--workers needs --data-parallel" : "--workers " + workers + " must be at least 1"));
+        String badFlag = averagingFrequency < 1 ? "--averaging-frequency " + averagingFrequency + " must be at least 1"
+                : workers != 0 && !dataParallel ? "--workers needs --data-parallel"
+                : workers < 0 ? "--workers " + workers + " must be at least 1"
+                : null;
+        if (badFlag != null) {
+            err.println("sparksweep refit: " + badFlag);
             return SparkSweepCli.INVALID_INPUT;
         }
         int checked = OutputCheck.check(output.output, sweep, err);
@@ -143,16 +146,16 @@ final class RefitCommand implements Callable<Integer> {
         RunEnvironment env = RunEnvironment.capture();
         Leaderboard store = new Leaderboard(output.output, spark.sparkContext().hadoopConfiguration());
         String model = store.refitModelFile(sweep, t.trialId(), RefitRow.DATA_PARALLEL).toString();
-        long minibatches = o.minibatchesByExecutor().values().stream().mapToLong(Long::longValue).sum();
+        String executors = String.join(",", o.minibatchesByExecutor().keySet());
         double samplesPerSecond = (double) o.trainImages() * n / o.trainSeconds();
         RefitRow refit = new RefitRow(sweep, t.trialId(), RefitRow.DATA_PARALLEL, copies, averagingFrequency, n, finite(o.test().accuracy()),
                 finite(o.test().loss()), o.trainSeconds(), finite(samplesPerSecond), o.trainImages(), o.startedAt(), o.finishedAt(),
-                env.host(), String.join(",", o.minibatchesByExecutor().keySet()), "cpu", env.backend(), model, TrialJson.write(t), dataSha,
+                env.host(), executors, "cpu", env.backend(), model, TrialJson.write(t), dataSha,
                 Engine.VERSION, env.dl4j(), spark.version(), env.java());
         store.commitRefit(refit, Checkpoint.modelBytes(o.net()), metadata(t, dataSha));
         out.printf(Locale.ROOT, "data-parallel refit of trial %s (%s), %d epochs on %,d images, %d workers on executors %s "
                         + "(minibatches %s), parameters averaged every %d minibatches (%d times): test accuracy %.4f, loss %.4f, %.1f s of training%n",
-                t.trialId(), t.params().label(), n, o.trainImages(), copies, String.join(",", o.minibatchesByExecutor().keySet()),
+                t.trialId(), t.params().label(), n, o.trainImages(), copies, executors,
                 o.minibatchesByExecutor(), averagingFrequency, o.averagings(), o.test().accuracy(), o.test().loss(), o.trainSeconds());
         out.println("model: " + model);
         out.flush();

@@ -12,9 +12,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
@@ -43,13 +43,13 @@ import java.util.stream.IntStream;
  * copy, and stay where they were cut (no repartitioning, kept deserialised): only parameters cross the
  * network. The rounds are ours rather than dl4j-spark's random splits, whose partitions come out uneven,
  * and its worker drops what a partition holds beyond the averaging frequency: here every minibatch of
- * every epoch trains once. Trains DL4J's own layers (the fast
- * path's helpers are for one JVM's loop); the driver evaluates the averaged network on the test set.
+ * every epoch trains once. Trains DL4J's own layers (the fast path's helpers are for one JVM's loop); the
+ * driver evaluates the averaged network on the test set.
  */
 public final class DataParallelRefit {
 
     /** What the training produced: the averaged network and where it trained. */
-    public record Outcome(MultiLayerNetwork net, Evaluator.Score test, double trainSeconds, int trainImages, int workers, int averagings,
+    public record Outcome(MultiLayerNetwork net, Evaluator.Score test, double trainSeconds, int trainImages, int averagings,
                           Map<String, Long> minibatchesByExecutor, Instant startedAt, Instant finishedAt) {
     }
 
@@ -103,7 +103,7 @@ public final class DataParallelRefit {
         for (String id : trainedOn.value()) {
             byExecutor.merge(id, 1L, Long::sum);
         }
-        return new Outcome(trained, test, seconds, all.trainSize(), workers, rounds, byExecutor, started, finished);
+        return new Outcome(trained, test, seconds, all.trainSize(), rounds, byExecutor, started, finished);
     }
 
     /**

@@ -26,7 +26,8 @@ public final class LocalWarmup {
 
     /**
      * Starts loading ND4J and, beside it, reading and preparing {@code sweep}'s data set, each on a daemon
-     * thread (the data set needs ND4J only for its last step, which waits for ND4J's thread); returns the data set's thread.
+     * thread (the data set needs ND4J only for its last step, which waits for ND4J's thread); returns the
+     * data set's thread.
      */
     public static Thread start(SweepSpec sweep) {
         Thread nd4j = daemon("sparksweep-warmup-nd4j", () -> {
