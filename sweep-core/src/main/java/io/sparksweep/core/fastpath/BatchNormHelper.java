@@ -1,14 +1,11 @@
 package io.sparksweep.core.fastpath;
 
 import java.lang.reflect.Field;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
@@ -20,33 +17,38 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DL4J's oneDNN batch normalisation with the batch statistics computed in two cheap passes. DL4J's
- * {@link MKLDNNBatchNormHelper} computes each training batch's variance with libnd4j's {@code Variance}
- * over (N, H, W), a strided reduction that took 8.8 ms on the tutorial CNN's first [64, 32, 28, 28]
- * activations, against 1.0 ms for the mean: 12% of a one-thread CNN step (JFR). Here the variance is
- * E[x²] - E[x]² from the mean and the sum of squares ({@code SquaredNorm}, 1.0 ms), in double precision
- * per channel and never below zero; the relative difference to {@code Variance} was 6e-5 on those
- * activations. Normalisation and its gradient stay oneDNN's ({@code batchnorm}, {@code batchnorm_bp}),
- * called as DL4J calls them. {@code BatchNormHelperTest} trains the tutorial's CNN blocks with DL4J's
- * helper and with this one side by side.
+ * Batch normalisation computed by {@link BatchNormKernels} in place of DL4J's {@link MKLDNNBatchNormHelper}.
+ * DL4J's helper calls oneDNN's {@code batchnorm} and {@code batchnorm_bp} after libnd4j's strided
+ * {@code Variance}; together they were 37% of a one-thread step of the tutorial CNN (stack samples,
+ * docs/performance.md), several passes over every activation each way. The kernels read each channel once
+ * into the core's cache and do the statistics, normalisation and gradient passes there. The arithmetic is
+ * DL4J's (batch mean, population variance, gradient through both); {@code BatchNormHelperTest} trains the
+ * tutorial's CNN blocks with DL4J's helper and with this one side by side.
  *
  * <p>{@link #install} swaps the helper object of layers that already use DL4J's oneDNN helper; layers
- * without one (helpers disabled, another backend) keep their path.
+ * without one (helpers disabled, another backend) keep their path, and so do arrays that are not float or
+ * not NCHW: for them this helper returns null and DL4J computes the layer itself.
  */
 public final class BatchNormHelper implements BatchNormalizationHelper {
 
     private static final Field HELPER_FIELD = helperField();
 
+    private final BatchNormKernels kernels = new BatchNormKernels();
+    /** The last training batch's statistics, which its backward pass uses. */
+    private BatchNormKernels.Statistics training;
+    private BatchNormKernels.Statistics inference;
+    /** The same mean and variance as ND4J arrays, for DL4J's running averages ({@link #getMeanCache}). */
     private INDArray mean;
     private INDArray variance;
-    private INDArray sumOfSquares;
+    /** Set by {@link ReluLayer#install} when a plain ReLU follows: the output is then max(y, 0). */
+    private boolean fuseRelu;
+    /** The last output computed with the ReLU applied, which the ReLU layer then passes on unchanged. */
+    private INDArray fusedOutput;
+    /** Whether the last training batch's output had the ReLU applied, so that its gradient is masked here. */
+    private boolean trainingFused;
 
     private BatchNormHelper() {
     }
@@ -79,109 +81,112 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
 
     @Override
     public boolean checkSupported(double eps, boolean fixedGammaBeta) {
-        return !fixedGammaBeta && BaseMKLDNNHelper.mklDnnEnabled();
+        return !fixedGammaBeta;
     }
 
     @Override
     public boolean checkSupported() {
-        return BaseMKLDNNHelper.mklDnnEnabled();
+        return true;
+    }
+
+    private static boolean handled(INDArray x, CNN2DFormat format, INDArray gamma, INDArray beta) {
+        return x.dataType() == DataType.FLOAT && (x.rank() == 2 || x.rank() == 4 && format == CNN2DFormat.NCHW)
+                && gamma != null && beta != null;
     }
 
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray globalMean,
                               INDArray globalVar, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        if (x.dataType() != DataType.FLOAT) {
-            return null; // oneDNN's batch norm is float only: DL4J's own path takes over
+        fusedOutput = null;
+        if (!handled(x, format, gamma, beta)) {
+            this.training = null;
+            return null;
         }
-        int axis = channelAxis(x, format);
-        INDArray m;
-        INDArray v;
+        INDArray in = NativeFloats.contiguousOrCopy(x);
+        int n = (int) in.size(0);
+        int c = (int) in.size(1);
+        int s = (int) (in.length() / ((long) n * c));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
+        BatchNormKernels.Statistics stats;
         if (training) {
-            batchStatistics(x, axis, format);
-            m = mean;
-            v = variance;
-        } else {
-            m = globalMean.reshape(globalMean.length());
-            v = globalVar.reshape(globalVar.length());
-        }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-        BatchNorm op = new BatchNorm();
-        op.addInputArgument(x, m, v);
-        if (gamma != null && beta != null) {
-            op.addInputArgument(vector(gamma), vector(beta));
-        }
-        op.addIArgument(gamma != null ? 1 : 0, beta != null ? 1 : 0, axis);
-        op.addTArgument(eps);
-        op.addOutputArgument(out);
-        Nd4j.exec(op);
-        return out;
-    }
-
-    /** The batch's per-channel mean and (population) variance, into arrays kept outside DL4J's workspaces. */
-    private void batchStatistics(INDArray x, int axis, CNN2DFormat format) {
-        long channels = x.size(axis);
-        if (mean == null || mean.length() != channels) {
-            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                mean = Nd4j.createUninitialized(DataType.FLOAT, channels);
-                variance = Nd4j.createUninitialized(DataType.FLOAT, channels);
-                sumOfSquares = Nd4j.createUninitialized(DataType.FLOAT, channels);
+            if (this.training == null || this.training.mean.length != c) {
+                this.training = new BatchNormKernels.Statistics(c);
+                try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    mean = Nd4j.createUninitialized(DataType.FLOAT, c);
+                    variance = Nd4j.createUninitialized(DataType.FLOAT, c);
+                }
             }
+            stats = this.training;
+            kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
+                    stats, true, null, null, fuseRelu);
+            trainingFused = fuseRelu;
+            NativeFloats.buffer(mean).put(0, stats.mean);
+            NativeFloats.buffer(variance).put(0, stats.variance);
+        } else {
+            if (inference == null || inference.mean.length != c) {
+                inference = new BatchNormKernels.Statistics(c);
+            }
+            kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
+                    inference, false, floats(globalMean), floats(globalVar), fuseRelu);
         }
-        int[] dims = x.rank() == 2 ? new int[] {0} : format == CNN2DFormat.NHWC ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
-        x.mean(mean, dims);
-        Nd4j.exec(new SquaredNorm(x, sumOfSquares, dims));
-        float[] mu = mean.toFloatVector();
-        float[] sq = sumOfSquares.toFloatVector();
-        double count = (double) x.length() / channels;
-        float[] var = new float[mu.length];
-        for (int c = 0; c < mu.length; c++) {
-            var[c] = (float) Math.max(0.0, sq[c] / count - (double) mu[c] * mu[c]);
+        if (fuseRelu) {
+            fusedOutput = out;
         }
-        variance.assign(Nd4j.createFromArray(var));
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma, INDArray beta,
                                                      INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
-        if (input.dataType() != DataType.FLOAT || mean == null) {
+        if (training == null || !handled(input, format, gamma, beta) || dGammaView == null || dBetaView == null
+                || input.size(1) != training.mean.length) {
             return null;
         }
-        INDArray eIn = Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
-        List<INDArray> inputs = new ArrayList<>(List.of(input, mean, variance));
-        if (gamma != null) {
-            inputs.add(vector(gamma));
-        }
-        if (beta != null) {
-            inputs.add(vector(beta));
-        }
-        inputs.add(eIn);
-        DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp")
-                .addInputs(inputs.toArray(new INDArray[0]))
-                .addIntegerArguments(gamma == null ? 0 : 1, beta == null ? 0 : 1, channelAxis(input, format))
-                .addFloatingPointArguments(eps)
-                .build();
-        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-        op.setOutputArgument(0, inputGrad);
-        op.setOutputArgument(1, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, mean.shape()));
-        op.setOutputArgument(2, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, mean.shape()));
-        if (dGammaView != null) {
-            op.setOutputArgument(3, vector(dGammaView));
-            op.setOutputArgument(4, vector(dBetaView));
-        }
-        Nd4j.exec(op);
+        INDArray in = NativeFloats.contiguousOrCopy(input);
+        INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
+        int n = (int) in.size(0);
+        int c = (int) in.size(1);
+        int s = (int) (in.length() / ((long) n * c));
+        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, in.shape(), 'c');
+        float[] dGamma = new float[c];
+        float[] dBeta = new float[c];
+        kernels.backward(NativeFloats.buffer(in), NativeFloats.buffer(dy), NativeFloats.buffer(inputGrad), n, c, s,
+                floats(gamma), training, dGamma, dBeta, trainingFused);
+        put(dGammaView, dGamma);
+        put(dBetaView, dBeta);
         Gradient g = new DefaultGradient();
         g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
         g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
         return new Pair<>(g, inputGrad);
     }
 
-    private static int channelAxis(INDArray x, CNN2DFormat format) {
-        return x.rank() != 4 || format == CNN2DFormat.NCHW ? 1 : 3;
+    /** Makes this helper apply the ReLU that follows its layer (see {@link ReluLayer}). */
+    void fuseRelu() {
+        fuseRelu = true;
     }
 
-    private static INDArray vector(INDArray a) {
-        return a.rank() == 1 ? a : a.reshape(a.length());
+    /** Whether {@code x} is this helper's last output, the ReLU already applied. */
+    boolean isFusedOutput(INDArray x) {
+        return x != null && x == fusedOutput;
+    }
+
+    private static float[] floats(INDArray a) {
+        return NativeFloats.contiguous(a) ? copy(a) : a.castTo(DataType.FLOAT).toFloatVector();
+    }
+
+    private static float[] copy(INDArray a) {
+        float[] v = new float[(int) a.length()];
+        NativeFloats.buffer(a).get(0, v);
+        return v;
+    }
+
+    private static void put(INDArray view, float[] values) {
+        if (NativeFloats.contiguous(view)) {
+            NativeFloats.buffer(view).put(0, values);
+        } else {
+            view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
+        }
     }
 
     @Override

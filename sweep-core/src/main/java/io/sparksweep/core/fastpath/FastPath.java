@@ -35,7 +35,10 @@ public final class FastPath {
     /** Call after a network is initialised or restored: swaps in the fast layer objects for training. */
     public static void install(MultiLayerNetwork net) {
         ReusingDenseLayer.install(net);
+        ReusingConvolutionLayer.install(net);
         BatchNormHelper.install(net);
+        ReluLayer.install(net);
+        MaxPoolLayer.install(net);
     }
 
     /** Whether layers built now get oneDNN helpers (the row's backend then says {@code +onednn}). */

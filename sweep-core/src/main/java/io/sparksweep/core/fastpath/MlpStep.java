@@ -109,23 +109,23 @@ final class MlpStep {
         INDArray flatParams = net.params();
         INDArray flatGrads = net.getFlattenedGradients();
         numParams = Math.toIntExact(flatParams.length());
-        params = pointer(flatParams);
+        params = NativeFloats.pointer(flatParams);
         INDArray state = net.getUpdater().getStateViewArray();
         boolean heavyBall = ((BaseLayer) ls[0].conf().getLayer()).getIUpdater() instanceof HeavyBallMomentum;
         if (heavyBall != (state != null && state.length() > 0)) {
             throw new IllegalStateException("updater state " + state + " does not match the updater");
         }
-        update = pointer(heavyBall ? state : flatGrads);
+        update = NativeFloats.pointer(heavyBall ? state : flatGrads);
         long updateOffset = update.address() - params.address();
         for (int l = 1; l <= layers; l++) {
             INDArray w = ls[l - 1].getParam(DefaultParamInitializer.WEIGHT_KEY);
             INDArray b = ls[l - 1].getParam(DefaultParamInitializer.BIAS_KEY);
             width[l - 1] = Math.toIntExact(w.rows());
             width[l] = Math.toIntExact(w.columns());
-            weights[l] = pointer(w);
-            biases[l] = pointer(b);
-            weightTargets[l] = at(weights[l].address() + updateOffset, w.length());
-            biasTargets[l] = at(biases[l].address() + updateOffset, b.length());
+            weights[l] = NativeFloats.pointer(w);
+            biases[l] = NativeFloats.pointer(b);
+            weightTargets[l] = NativeFloats.at(weights[l].address() + updateOffset, w.length());
+            biasTargets[l] = NativeFloats.at(biases[l].address() + updateOffset, b.length());
             outputs[l] = scratch(maxRows, width[l]);
             deltas[l] = scratch(maxRows, width[l]);
             outputBuffers[l] = outputs[l].asBuffer();
@@ -177,9 +177,9 @@ final class MlpStep {
         }
         int iteration = net.getLayerWiseConfigurations().getIterationCount();
         int epoch = net.getLayerWiseConfigurations().getEpochCount();
-        outputs[0] = pointer(features);
+        outputs[0] = NativeFloats.pointer(features);
         forward(rows);
-        double score = softmaxLossAndDelta(rows, pointer(labels));
+        double score = softmaxLossAndDelta(rows, NativeFloats.pointer(labels));
         backward(rows);
         // Heavy-ball: backward already made v = m v + g (the weight gradients' products add into v); DL4J
         // adds L2's c p to the gradient before the updater, which here adds it to v. Then p -= lr v.
@@ -288,23 +288,6 @@ final class MlpStep {
             a = Nd4j.create(DataType.FLOAT, rows, columns);
         }
         owned.add(a);
-        return pointer(a);
-    }
-
-    /** The native address of an array's first element, as a pointer bounded by its length. */
-    private static FloatPointer pointer(INDArray a) {
-        return at(a.data().address() + a.offset() * Float.BYTES, a.length());
-    }
-
-    private static FloatPointer at(long where, long count) {
-        // Pointer's fields are protected: an anonymous subclass sets them (the names differ from the
-        // fields on purpose, which would otherwise shadow the parameters).
-        return new FloatPointer() {
-            {
-                address = where;
-                limit = count;
-                capacity = count;
-            }
-        };
+        return NativeFloats.pointer(a);
     }
 }

@@ -1,0 +1,58 @@
+package io.sparksweep.core.fastpath;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Views of ND4J's native float arrays for the fast path's own loops and BLAS calls. */
+final class NativeFloats {
+
+    private NativeFloats() {
+    }
+
+    /** Whether {@code a} is a float array laid out row-major with no gaps, so that its elements are one run. */
+    static boolean contiguous(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.ordering() != 'c') {
+            return false;
+        }
+        // Shape.hasDefaultStridesForShape also rejects views, whose elements may still be one run.
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /** {@code a} itself when {@link #contiguous}, otherwise a row-major copy of it. */
+    static INDArray contiguousOrCopy(INDArray a) {
+        return contiguous(a) ? a : a.dup('c');
+    }
+
+    /** The native address of an array's first element, as a pointer bounded by its length. */
+    static FloatPointer pointer(INDArray a) {
+        return at(a.data().address() + a.offset() * Float.BYTES, a.length());
+    }
+
+    /** A buffer over a {@link #contiguous} array's elements, index 0 being its first. */
+    static FloatBuffer buffer(INDArray a) {
+        return pointer(a).asBuffer();
+    }
+
+    static FloatPointer at(long where, long count) {
+        // Pointer's fields are protected: an anonymous subclass sets them (the names differ from the
+        // fields on purpose, which would otherwise shadow the parameters).
+        return new FloatPointer() {
+            {
+                address = where;
+                limit = count;
+                capacity = count;
+            }
+        };
+    }
+}

@@ -1,0 +1,197 @@
+package io.sparksweep.core.fastpath;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's convolution layer without its second forward convolution. DL4J 1.0.0-M2.1's
+ * {@code ConvolutionLayer.backpropGradient} runs the forward convolution again (with its layout
+ * reorders) to get z for the activation's derivative, then hands the gradient to oneDNN. With the
+ * identity activation, the tutorial CNN's (its batch norm and ReLU are layers of their own), that
+ * derivative does not read z at all, so backprop is given the forward pass's output in its place: a
+ * third of the oneDNN convolution time of a training step. Other activations, and layers without
+ * DL4J's oneDNN helper (whose fallback needs the im2col matrix of a real forward pass), keep DL4J's path.
+ */
+public final class ReusingConvolutionLayer extends ConvolutionLayer {
+
+    private INDArray forwardOutput;
+    private INDArray forwardInput;
+    /** False for a network's first layer, whose input gradient {@code fit} throws away. */
+    private boolean inputGradientNeeded = true;
+    private float[] patches = new float[0];
+    private float[] image = new float[0];
+    private FloatPointer patchesNative;
+    private INDArray patchesArray;
+
+    private ReusingConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** Replaces the network's plain convolution layer objects with identity activation; returns how many. */
+    static int install(MultiLayerNetwork net) {
+        Layer[] layers = net.getLayers();
+        DataType dataType = net.getLayerWiseConfigurations().getDataType();
+        int replaced = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i].getClass() == ConvolutionLayer.class && ((ConvolutionLayer) layers[i]).getHelper() != null
+                    && layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf
+                    && conf.getActivationFn() instanceof ActivationIdentity) {
+                ConvolutionLayer old = (ConvolutionLayer) layers[i];
+                ReusingConvolutionLayer layer = new ReusingConvolutionLayer(old.conf(), dataType);
+                layer.setListeners(old.getListeners());
+                layer.setIndex(old.getIndex());
+                layer.setParamsViewArray(old.params());
+                layer.setParamTable(old.paramTable());
+                if (old.getGradientsViewArray() != null) {
+                    layer.setBackpropGradientsViewArray(old.getGradientsViewArray());
+                }
+                layer.inputGradientNeeded = i > 0;
+                layers[i] = layer;
+                replaced++;
+            }
+        }
+        net.setLayers(layers);
+        return replaced;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        forget();
+        INDArray out = super.activate(training, workspaceMgr);
+        if (training && helper != null && helperCountFail == 0) {
+            forwardOutput = out;
+            forwardInput = input;
+        }
+        return out;
+    }
+
+    @Override
+    protected Pair<INDArray, INDArray> preOutput4d(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+        if (forBackprop && forwardOutput != null && forwardInput == input && helper != null && helperCountFail == 0) {
+            INDArray z = forwardOutput;
+            forget();
+            return new Pair<>(z, null);
+        }
+        return super.preOutput4d(training, forBackprop, workspaceMgr);
+    }
+
+    /**
+     * For the first layer, only the weight and bias gradients: dW = sum over the batch of dy_n times the
+     * image's 3x3 patches (im2col and one OpenBLAS product per image), without oneDNN's backward-data
+     * convolution, which computes the gradient with respect to the pixels. The input gradient returned is
+     * zeros: DL4J's {@code fit} passes it through the input preprocessor and drops it.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (inputGradientNeeded || !weightGradientOnly(epsilon)) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        forget();
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray x = NativeFloats.contiguousOrCopy(input);
+        INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
+        int n = (int) x.size(0);
+        int ic = (int) x.size(1);
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        int oc = (int) dy.size(1);
+        int ho = (int) dy.size(2);
+        int wo = (int) dy.size(3);
+        int kh = conf.getKernelSize()[0];
+        int kw = conf.getKernelSize()[1];
+        int ph = conf.getPadding()[0];
+        int pw = conf.getPadding()[1];
+        int k = ic * kh * kw;
+        int positions = ho * wo;
+        if (patches.length < positions * k) {
+            patches = new float[positions * k];
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                patchesArray = Nd4j.create(DataType.FLOAT, positions, k);
+            }
+            patchesNative = NativeFloats.pointer(patchesArray);
+        }
+        if (image.length < ic * h * w) {
+            image = new float[ic * h * w];
+        }
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+        FloatPointer dW = NativeFloats.pointer(weightGrad);
+        FloatBuffer xs = NativeFloats.buffer(x);
+        FloatPointer dys = NativeFloats.pointer(dy);
+        for (int img = 0; img < n; img++) {
+            xs.get(img * ic * h * w, image, 0, ic * h * w);
+            for (int i = 0; i < ho; i++) {
+                for (int j = 0; j < wo; j++) {
+                    int row = (i * wo + j) * k;
+                    for (int c = 0; c < ic; c++) {
+                        for (int a = 0; a < kh; a++) {
+                            int y = i + a - ph;
+                            for (int b = 0; b < kw; b++) {
+                                int xx = j + b - pw;
+                                patches[row + (c * kh + a) * kw + b] = y >= 0 && y < h && xx >= 0 && xx < w
+                                        ? image[(c * h + y) * w + xx] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+            patchesNative.put(patches, 0, positions * k);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, k, positions, 1f,
+                    NativeFloats.at(dys.address() + (long) img * oc * positions * Float.BYTES, (long) oc * positions), positions, patchesNative, k, img == 0 ? 0f : 1f, dW, k);
+        }
+        Gradient gradient = new DefaultGradient();
+        if (hasBias()) {
+            dy.reshape(n, oc, positions).sum(biasGrad.reshape(oc), 0, 2);
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        return new Pair<>(gradient, inputGrad);
+    }
+
+    /** Stride 1, no dilation, NCHW float arrays, identity activation, no dropout or weight noise. */
+    private boolean weightGradientOnly(INDArray epsilon) {
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        return input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT
+                && weightGrad != null && NativeFloats.contiguous(weightGrad)
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Truncate
+                && Arrays.equals(conf.getStride(), new int[] {1, 1}) && Arrays.equals(conf.getDilation(), new int[] {1, 1})
+                && conf.getIDropout() == null && conf.getWeightNoise() == null
+                && conf.getActivationFn() instanceof ActivationIdentity;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        forget();
+    }
+
+    private void forget() {
+        forwardOutput = null;
+        forwardInput = null;
+    }
+}

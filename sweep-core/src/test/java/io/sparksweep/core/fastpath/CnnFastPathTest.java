@@ -1,0 +1,123 @@
+package io.sparksweep.core.fastpath;
+
+import io.sparksweep.core.model.NetworkFactory;
+import io.sparksweep.core.spec.Architecture;
+import io.sparksweep.core.spec.LrSchedule;
+import io.sparksweep.core.spec.OptimizerSpec;
+import io.sparksweep.core.trial.TrialParams;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The CNN's fast layers ({@link FastPath#install}) train as DL4J's own layers do, step by step. */
+class CnnFastPathTest {
+
+    private static MultiLayerConfiguration cnn(double dropout) {
+        // Three blocks: 28 -> 14 -> 7 -> 3, the last pooling truncating an odd side as the tutorial's does.
+        TrialParams p = new TrialParams(new Architecture.Cnn("c", List.of(4, 4, 8), List.of(16), dropout),
+                new OptimizerSpec.Momentum(0.9), 0.05, 16, 0.0, 1e-4);
+        return NetworkFactory.configuration(p, new LrSchedule.Constant(), 5);
+    }
+
+    private static DataSet batch(int seed, int rows, int columns) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, columns).muli(2).subi(1);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, rows, 10);
+        for (int i = 0; i < rows; i++) {
+            y.putScalar(i, (i * 3 + seed) % 10, 1f);
+        }
+        return new DataSet(x, y);
+    }
+
+    private static long count(MultiLayerNetwork net, Class<?> kind) {
+        return List.of(net.getLayers()).stream().filter(kind::isInstance).count();
+    }
+
+    /** Trains DL4J's network and a copy with the fast layers on the same batches; returns the copy. */
+    private static MultiLayerNetwork assertTrainsLikeDl4j(MultiLayerConfiguration conf, int columns) {
+        MultiLayerNetwork dl4j = new MultiLayerNetwork(conf.clone());
+        dl4j.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.clone());
+        fast.init(dl4j.params().dup(), true);
+        FastPath.install(fast);
+        for (int step = 0; step < 5; step++) {
+            DataSet b = batch(step, 16, columns);
+            Nd4j.getRandom().setSeed(100 + step); // the same dropout masks for both
+            dl4j.fit(b);
+            Nd4j.getRandom().setSeed(100 + step);
+            fast.fit(b);
+            assertEquals(dl4j.score(), fast.score(), 1e-4 * Math.abs(dl4j.score()), "score after step " + step);
+        }
+        INDArray a = dl4j.params();
+        INDArray o = fast.params();
+        assertTrue(a.equalsWithEps(o, 1e-4), "parameters (running statistics included) differ by " + a.sub(o).amaxNumber());
+        INDArray x = batch(99, 8, columns).getFeatures();
+        assertTrue(dl4j.output(x).equalsWithEps(fast.output(x), 1e-4), "inference differs");
+        return fast;
+    }
+
+    @Test
+    void tutorialCnn_trainsAsDl4jDoes() throws IOException {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        MultiLayerNetwork fast = assertTrainsLikeDl4j(cnn(0.0), 784);
+        assertEquals(3, count(fast, ReusingConvolutionLayer.class), "convolutions replaced");
+        assertEquals(3, count(fast, MaxPoolLayer.class), "poolings replaced");
+        assertEquals(4, count(fast, ReluLayer.class), "ReLU layers replaced");
+        long fused = List.of(fast.getLayers()).stream()
+                .filter(l -> l instanceof BatchNormalization bn && bn.getHelper() instanceof BatchNormHelper).count();
+        assertEquals(4, fused, "batch norms with sparksweep's helper");
+
+        // The model file is plain DL4J: restored, it answers as the trained network does.
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(fast, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(file.toByteArray()), true);
+        for (Layer l : restored.getLayers()) {
+            assertTrue(l.getClass().getName().startsWith("org.deeplearning4j."), "restored layer " + l.getClass());
+        }
+        INDArray x = batch(7, 8, 784).getFeatures();
+        assertTrue(restored.output(x).equalsWithEps(fast.output(x), 1e-5), "restored model answers differently");
+    }
+
+    @Test
+    void tutorialCnnWithDropout_trainsAsDl4jDoes() {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        assertTrainsLikeDl4j(cnn(0.4), 784);
+    }
+
+    /** A ReLU layer with no batch norm before it computes the ReLU itself. */
+    @Test
+    void reluLayerAfterDenseLayer_trainsAsDl4jDoes() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1)).list()
+                .layer(new DenseLayer.Builder().nIn(12).nOut(10).activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer(Activation.RELU))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(10).nOut(10).activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork fast = assertTrainsLikeDl4j(conf, 12);
+        assertEquals(1, count(fast, ReluLayer.class));
+    }
+}
