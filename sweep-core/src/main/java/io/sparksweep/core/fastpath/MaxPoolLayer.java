@@ -19,17 +19,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's 2x2, stride-2 max pooling (the tutorial CNN's) in one pass each way. Through DL4J's oneDNN helper,
- * libnd4j's {@code maxpool2d_bp} runs the forward pooling again to find the maxima before the backward one;
- * here the forward pass keeps where each maximum was (one byte per output) and the backward pass writes
- * the gradient there and zeros elsewhere. Ties go to the first maximum in row order, as in oneDNN.
+ * libnd4j's {@code maxpool2d_bp} runs the forward pooling again, with oneDNN's workspace of where the
+ * maxima were, before the backward one, and each pass reorders its arrays. Here each pass reads every
+ * image plane once: forward the maximum of each window and where it was (one byte; the first maximum in
+ * row order, as in oneDNN), backward the gradient written there and zeros elsewhere.
  * Other poolings, paddings, layouts and data types keep DL4J's path.
  */
 public final class MaxPoolLayer extends SubsamplingLayer {
 
     private float[] plane = new float[0];
     private float[] pooled = new float[0];
+    /** Where each window's maximum was (0-3 in row order), for the last forward pass. */
     private byte[] where = new byte[0];
-    /** The input whose maxima {@link #where} holds, so that backprop uses them only for that input. */
+    /** The input of the last training forward pass, so that backprop uses {@link #where} only for it. */
     private INDArray forwardInput;
 
     private MaxPoolLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -78,11 +80,8 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         int wo = w / 2;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {x.size(0), x.size(1), ho, wo}, 'c');
-        if (plane.length < h * w) {
-            plane = new float[h * w];
-            pooled = new float[ho * wo];
-        }
-        if (training && where.length < planes * ho * wo) {
+        buffers(h * w, ho * wo);
+        if (where.length < planes * ho * wo) {
             where = new byte[planes * ho * wo];
         }
         FloatBuffer in = NativeFloats.buffer(x);
@@ -94,28 +93,21 @@ public final class MaxPoolLayer extends SubsamplingLayer {
                 int r0 = 2 * i * w;
                 int r1 = r0 + w;
                 for (int j = 0; j < wo; j++) {
-                    float a = plane[r0 + 2 * j];
-                    float b = plane[r0 + 2 * j + 1];
-                    float c = plane[r1 + 2 * j];
-                    float d = plane[r1 + 2 * j + 1];
+                    // Integer keys ordered as the floats are, so that max and the index are conditional
+                    // moves: branches on the order of activations are mispredicted half the time.
+                    int best = key(plane[r0 + 2 * j]);
                     int k = 0;
-                    float m = a;
-                    if (b > m) {
-                        m = b;
-                        k = 1;
-                    }
-                    if (c > m) {
-                        m = c;
-                        k = 2;
-                    }
-                    if (d > m) {
-                        m = d;
-                        k = 3;
-                    }
-                    pooled[i * wo + j] = m;
-                    if (training) {
-                        where[base + i * wo + j] = (byte) k;
-                    }
+                    int b = key(plane[r0 + 2 * j + 1]);
+                    k = b > best ? 1 : k;
+                    best = Math.max(best, b);
+                    int c = key(plane[r1 + 2 * j]);
+                    k = c > best ? 2 : k;
+                    best = Math.max(best, c);
+                    int d = key(plane[r1 + 2 * j + 1]);
+                    k = d > best ? 3 : k;
+                    best = Math.max(best, d);
+                    pooled[i * wo + j] = Float.intBitsToFloat(key(best));
+                    where[base + i * wo + j] = (byte) k;
                 }
             }
             to.put(base, pooled, 0, ho * wo);
@@ -124,6 +116,19 @@ public final class MaxPoolLayer extends SubsamplingLayer {
             forwardInput = input;
         }
         return out;
+    }
+
+    /**
+     * The float's bits as an int in the floats' order (negative floats' magnitude bits flipped); the map is
+     * its own inverse. NaN and the order of -0 and +0 aside, a &gt; b as floats exactly when key(a) &gt; key(b).
+     */
+    private static int key(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        return key(bits);
+    }
+
+    private static int key(int bits) {
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     @Override
@@ -139,6 +144,7 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         int ho = h / 2;
         int wo = w / 2;
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        buffers(h * w, ho * wo);
         FloatBuffer g = NativeFloats.buffer(dy);
         FloatBuffer to = NativeFloats.buffer(dx);
         for (int p = 0; p < planes; p++) {
@@ -155,5 +161,14 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         }
         forwardInput = null;
         return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    private void buffers(int planeSize, int pooledSize) {
+        if (plane.length < planeSize) {
+            plane = new float[planeSize];
+        }
+        if (pooled.length < pooledSize) {
+            pooled = new float[pooledSize];
+        }
     }
 }

@@ -8,9 +8,12 @@ import io.sparksweep.core.trial.TrialParams;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -21,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.io.ByteArrayInputStream;
@@ -107,6 +111,32 @@ class CnnFastPathTest {
         LayerHelpers.allow();
         assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
         assertTrainsLikeDl4j(cnn(0.4), 784);
+    }
+
+    /** Windows whose maximum appears twice or more: the gradient goes to one element, the first. */
+    @Test
+    void maxPoolingWithTies_trainsAsDl4jDoes() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1)).list()
+                .layer(new ConvolutionLayer.Builder(1, 1).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(6, 6, 1))
+                .build();
+        MultiLayerNetwork dl4j = new MultiLayerNetwork(conf.clone());
+        dl4j.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.clone());
+        fast.init(dl4j.params().dup(), true);
+        FastPath.install(fast);
+        assertEquals(1, count(fast, MaxPoolLayer.class));
+        for (int step = 0; step < 3; step++) {
+            DataSet b = batch(step, 16, 36);
+            b.setFeatures(Transforms.round(b.getFeatures().addi(1))); // 0, 1 or 2: most windows tie
+            dl4j.fit(b);
+            fast.fit(b);
+        }
+        INDArray a = dl4j.params();
+        INDArray o = fast.params();
+        assertTrue(a.equalsWithEps(o, 1e-5), "parameters differ by " + a.sub(o).amaxNumber());
     }
 
     /** A ReLU layer with no batch norm before it computes the ReLU itself. */
