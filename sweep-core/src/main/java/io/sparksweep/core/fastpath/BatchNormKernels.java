@@ -205,10 +205,7 @@ final class BatchNormKernels {
                 r2[j] += g * (xv[o + j] - mu[j]);
             }
         }
-        if (coefficients.length < 3 * c) {
-            coefficients = new float[3 * c];
-        }
-        float[] coef = coefficients;
+        float[] coef = coefficients = atLeast(coefficients, 3 * c);
         for (int j = 0; j < c; j++) {
             double inv = stats.invStd[j];
             dBeta[j] = r1[j];
@@ -297,30 +294,22 @@ final class BatchNormKernels {
     }
 
     private float[] chunk(int size) {
-        if (chunk.length < size) {
-            chunk = new float[size];
-        }
-        return chunk;
+        return chunk = atLeast(chunk, size);
     }
 
     private float[] gradChunk(int size) {
-        if (gradChunk.length < size) {
-            gradChunk = new float[size];
-        }
-        return gradChunk;
+        return gradChunk = atLeast(gradChunk, size);
     }
 
     private float[] rowSum(int size) {
-        if (rowSum.length < size) {
-            rowSum = new float[size];
-        }
-        return rowSum;
+        return rowSum = atLeast(rowSum, size);
     }
 
     private float[] rowSum2(int size) {
-        if (rowSum2.length < size) {
-            rowSum2 = new float[size];
-        }
-        return rowSum2;
+        return rowSum2 = atLeast(rowSum2, size);
+    }
+
+    private static float[] atLeast(float[] scratch, int size) {
+        return scratch.length >= size ? scratch : new float[size];
     }
 }

@@ -2,7 +2,6 @@ package io.sparksweep.core.fastpath;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -40,22 +39,9 @@ public final class MaxPoolLayer extends SubsamplingLayer {
 
     /** Replaces the network's 2x2 stride-2 max-pooling layer objects; returns how many. */
     static int install(MultiLayerNetwork net) {
-        Layer[] layers = net.getLayers();
-        DataType dataType = net.getLayerWiseConfigurations().getDataType();
-        int replaced = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == SubsamplingLayer.class
-                    && layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf
-                    && handled(conf)) {
-                MaxPoolLayer layer = new MaxPoolLayer(layers[i].conf(), dataType);
-                layer.setListeners(layers[i].getListeners());
-                layer.setIndex(layers[i].getIndex());
-                layers[i] = layer;
-                replaced++;
-            }
-        }
-        net.setLayers(layers);
-        return replaced;
+        return LayerSwap.install(net, (layers, i, dataType) -> layers[i].getClass() == SubsamplingLayer.class
+                && layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf && handled(conf)
+                ? new MaxPoolLayer(layers[i].conf(), dataType) : null);
     }
 
     private static boolean handled(org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf) {

@@ -1,7 +1,6 @@
 package io.sparksweep.core.fastpath;
 
 import java.nio.FloatBuffer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -45,26 +44,19 @@ public final class ReluLayer extends ActivationLayer {
 
     /** Replaces the network's plain-ReLU activation layer objects by this kind; returns how many. */
     static int install(MultiLayerNetwork net) {
-        Layer[] layers = net.getLayers();
-        DataType dataType = net.getLayerWiseConfigurations().getDataType();
-        int replaced = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == ActivationLayer.class
-                    && layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer conf
-                    && conf.getIDropout() == null && ReusingDenseLayer.isPlainRelu(conf.getActivationFn())) {
-                ReluLayer layer = new ReluLayer(layers[i].conf(), dataType);
-                layer.setListeners(layers[i].getListeners());
-                layer.setIndex(layers[i].getIndex());
-                if (i > 0 && layers[i - 1] instanceof BatchNormalization bn && bn.getHelper() instanceof BatchNormHelper helper) {
-                    helper.fuseRelu();
-                    layer.fusedWith = helper;
-                }
-                layers[i] = layer;
-                replaced++;
+        return LayerSwap.install(net, (layers, i, dataType) -> {
+            if (layers[i].getClass() != ActivationLayer.class
+                    || !(layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer conf)
+                    || conf.getIDropout() != null || !ReusingDenseLayer.isPlainRelu(conf.getActivationFn())) {
+                return null;
             }
-        }
-        net.setLayers(layers);
-        return replaced;
+            ReluLayer layer = new ReluLayer(layers[i].conf(), dataType);
+            if (i > 0 && layers[i - 1] instanceof BatchNormalization bn && bn.getHelper() instanceof BatchNormHelper helper) {
+                helper.fuseRelu();
+                layer.fusedWith = helper;
+            }
+            return layer;
+        });
     }
 
     @Override

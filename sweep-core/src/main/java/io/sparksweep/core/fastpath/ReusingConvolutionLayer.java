@@ -7,7 +7,6 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -51,29 +50,16 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
 
     /** Replaces the network's plain convolution layer objects with identity activation; returns how many. */
     static int install(MultiLayerNetwork net) {
-        Layer[] layers = net.getLayers();
-        DataType dataType = net.getLayerWiseConfigurations().getDataType();
-        int replaced = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == ConvolutionLayer.class && ((ConvolutionLayer) layers[i]).getHelper() != null
-                    && layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf
-                    && conf.getActivationFn() instanceof ActivationIdentity) {
-                ConvolutionLayer old = (ConvolutionLayer) layers[i];
-                ReusingConvolutionLayer layer = new ReusingConvolutionLayer(old.conf(), dataType);
-                layer.setListeners(old.getListeners());
-                layer.setIndex(old.getIndex());
-                layer.setParamsViewArray(old.params());
-                layer.setParamTable(old.paramTable());
-                if (old.getGradientsViewArray() != null) {
-                    layer.setBackpropGradientsViewArray(old.getGradientsViewArray());
-                }
-                layer.inputGradientNeeded = i > 0;
-                layers[i] = layer;
-                replaced++;
+        return LayerSwap.install(net, (layers, i, dataType) -> {
+            if (layers[i].getClass() != ConvolutionLayer.class || ((ConvolutionLayer) layers[i]).getHelper() == null
+                    || !(layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf)
+                    || !(conf.getActivationFn() instanceof ActivationIdentity)) {
+                return null;
             }
-        }
-        net.setLayers(layers);
-        return replaced;
+            ReusingConvolutionLayer layer = new ReusingConvolutionLayer(layers[i].conf(), dataType);
+            layer.inputGradientNeeded = i > 0;
+            return layer;
+        });
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.sparksweep.core.fastpath;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -51,28 +50,15 @@ public final class ReusingDenseLayer extends DenseLayer {
      * with respect to its input ({@code MultiLayerNetwork.backpropGradient}), which fit never uses.
      */
     static void install(MultiLayerNetwork net) {
-        Layer[] layers = net.getLayers();
-        DataType dataType = net.getLayerWiseConfigurations().getDataType();
-        for (int i = 0; i < layers.length; i++) {
-            if (layers[i].getClass() == DenseLayer.class) {
-                ReusingDenseLayer layer = replacing((DenseLayer) layers[i], dataType);
-                layer.inputGradientNeeded = i > 0 || net.getLayerWiseConfigurations().getInputPreProcess(0) != null;
-                layers[i] = layer;
+        boolean firstPreprocessed = net.getLayerWiseConfigurations().getInputPreProcess(0) != null;
+        LayerSwap.install(net, (layers, i, dataType) -> {
+            if (layers[i].getClass() != DenseLayer.class) {
+                return null;
             }
-        }
-        net.setLayers(layers);
-    }
-
-    private static ReusingDenseLayer replacing(DenseLayer old, DataType dataType) {
-        ReusingDenseLayer layer = new ReusingDenseLayer(old.conf(), dataType);
-        layer.setListeners(old.getListeners());
-        layer.setIndex(old.getIndex());
-        layer.setParamsViewArray(old.params());
-        layer.setParamTable(old.paramTable());
-        if (old.getGradientsViewArray() != null) {
-            layer.setBackpropGradientsViewArray(old.getGradientsViewArray());
-        }
-        return layer;
+            ReusingDenseLayer layer = new ReusingDenseLayer(layers[i].conf(), dataType);
+            layer.inputGradientNeeded = i > 0 || firstPreprocessed;
+            return layer;
+        });
     }
 
     @Override
