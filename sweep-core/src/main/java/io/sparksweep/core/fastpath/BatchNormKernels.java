@@ -1,14 +1,19 @@
 package io.sparksweep.core.fastpath;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Batch normalisation's training passes over a row-major [N, C, S] float array (S = H x W for a
  * convolution's NCHW output, 1 for a dense layer's [N, C]), written as plain loops that the JIT turns
  * into vector instructions. A convolution's activations are read channel by channel: the N runs of S
- * values of one channel are copied into a heap array that stays in the core's cache for the passes of
- * that channel (statistics, then normalisation), so each element is read from and written to memory
- * once. Sums run element-wise over the N runs (vectorised, N terms in float) and then over S in double.
+ * values of one channel are copied into heap rows that stay in the core's cache for the passes of that
+ * channel (statistics, then normalisation), so each element is read from and written to memory once.
+ *
+ * <p>Every loop indexes all of its arrays with the same expression ({@code v[j]}, never {@code v[o + j]}):
+ * JDK 17's C2 leaves a loop scalar when two of its array accesses have different loop-invariant offsets,
+ * so a channel is held as separate row arrays rather than one array with offsets. Sums run element-wise
+ * into a row of float accumulators, folded at the end.
  *
  * <p>The statistics are the batch mean and the population variance, centred (a second pass over the
  * cached channel), as DL4J's {@code BatchNormalization} computes them; the backward pass is the exact
@@ -16,10 +21,15 @@ import java.nio.FloatBuffer;
  */
 final class BatchNormKernels {
 
-    private float[] chunk = new float[0];
-    private float[] gradChunk = new float[0];
-    private float[] rowSum = new float[0];
-    private float[] rowSum2 = new float[0];
+    /** The length of the rows a channel is held in: a power of two, long enough that loop set-up is small. */
+    static final int ROW = 512;
+
+    private float[][] xRows = new float[0][];
+    private float[][] gRows = new float[0][];
+    private final float[] acc1 = new float[ROW];
+    private final float[] acc2 = new float[ROW];
+    private float[] columns1 = new float[0];
+    private float[] columns2 = new float[0];
     private float[] coefficients = new float[0];
 
     /** Per channel: the batch mean, the population variance, and 1 / sqrt(var + eps). */
@@ -51,14 +61,15 @@ final class BatchNormKernels {
             return;
         }
         int m = n * s;
-        float[] v = chunk(m);
+        int rows = rowCount(m);
+        float[][] v = xRows = rows(xRows, rows, ROW);
         for (int ch = 0; ch < c; ch++) {
             gather(x, v, n, c, s, ch);
             double mu;
             double var;
             if (training) {
-                mu = sum(v, n, s, 0f, false) / m;
-                var = sum(v, n, s, (float) mu, true) / m;
+                mu = sum(v, m, 0f, false) / m;
+                var = sum(v, m, (float) mu, true) / m;
                 stats.mean[ch] = (float) mu;
                 stats.variance[ch] = (float) var;
             } else {
@@ -71,13 +82,17 @@ final class BatchNormKernels {
             float b = (float) (beta[ch] - mu * gamma[ch] * inv);
             stats.scale[ch] = a;
             stats.shift[ch] = b;
-            if (relu) {
-                for (int k = 0; k < m; k++) {
-                    v[k] = Math.max(v[k] * a + b, 0f);
-                }
-            } else {
-                for (int k = 0; k < m; k++) {
-                    v[k] = v[k] * a + b;
+            for (int r = 0; r < rows; r++) {
+                float[] row = v[r];
+                int len = rowLength(m, r);
+                if (relu) {
+                    for (int j = 0; j < len; j++) {
+                        row[j] = Math.max(row[j] * a + b, 0f);
+                    }
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        row[j] = row[j] * a + b;
+                    }
                 }
             }
             scatter(out, v, n, c, s, ch);
@@ -95,43 +110,53 @@ final class BatchNormKernels {
             return;
         }
         int m = n * s;
-        float[] xv = chunk(m);
-        float[] gv = gradChunk(m);
-        float[] r1 = rowSum(s);
-        float[] r2 = rowSum2(s);
+        int rows = rowCount(m);
+        float[][] xv = xRows = rows(xRows, rows, ROW);
+        float[][] gv = gRows = rows(gRows, rows, ROW);
         for (int ch = 0; ch < c; ch++) {
             gather(x, xv, n, c, s, ch);
             gather(dy, gv, n, c, s, ch);
-            if (relu) {
-                float a = stats.scale[ch];
-                float b = stats.shift[ch];
-                for (int k = 0; k < m; k++) {
-                    gv[k] = Float.intBitsToFloat(Float.floatToRawIntBits(gv[k]) & positive(xv[k] * a + b));
-                }
-            }
             float mu = stats.mean[ch];
-            java.util.Arrays.fill(r1, 0, s, 0f);
-            java.util.Arrays.fill(r2, 0, s, 0f);
-            for (int i = 0; i < n; i++) {
-                int o = i * s;
-                for (int j = 0; j < s; j++) {
-                    float g = gv[o + j];
-                    r1[j] += g;
-                    r2[j] += g * (xv[o + j] - mu);
+            float a = stats.scale[ch];
+            float b = stats.shift[ch];
+            Arrays.fill(acc1, 0f);
+            Arrays.fill(acc2, 0f);
+            for (int r = 0; r < rows; r++) {
+                float[] xr = xv[r];
+                float[] gr = gv[r];
+                int len = rowLength(m, r);
+                if (relu) {
+                    for (int j = 0; j < len; j++) {
+                        float g = gr[j] * ReluLayer.step(xr[j] * a + b);
+                        gr[j] = g;
+                        acc1[j] += g;
+                        acc2[j] += g * (xr[j] - mu);
+                    }
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        float g = gr[j];
+                        acc1[j] += g;
+                        acc2[j] += g * (xr[j] - mu);
+                    }
                 }
             }
-            double sumDy = total(r1, s);
-            double sumDyXmu = total(r2, s);
+            double sumDy = fold(acc1);
+            double sumDyXmu = fold(acc2);
             double inv = stats.invStd[ch];
             dBeta[ch] = (float) sumDy;
             dGamma[ch] = (float) (sumDyXmu * inv);
-            double a = gamma[ch] * inv;
-            double p = -a * inv * inv * sumDyXmu / m;
-            float fa = (float) a;
+            double ga = gamma[ch] * inv;
+            double p = -ga * inv * inv * sumDyXmu / m;
+            float fa = (float) ga;
             float fp = (float) p;
-            float fq = (float) (-a * sumDy / m - mu * p);
-            for (int k = 0; k < m; k++) {
-                gv[k] = gv[k] * fa + xv[k] * fp + fq;
+            float fq = (float) (-ga * sumDy / m - mu * p);
+            for (int r = 0; r < rows; r++) {
+                float[] xr = xv[r];
+                float[] gr = gv[r];
+                int len = rowLength(m, r);
+                for (int j = 0; j < len; j++) {
+                    gr[j] = gr[j] * fa + xr[j] * fp + fq;
+                }
             }
             scatter(dx, gv, n, c, s, ch);
         }
@@ -139,12 +164,14 @@ final class BatchNormKernels {
 
     private void forwardRows(FloatBuffer x, FloatBuffer out, int n, int c, float[] gamma, float[] beta, double eps,
                              Statistics stats, boolean training, float[] mean, float[] variance, boolean relu) {
-        float[] v = chunk(n * c);
-        x.get(0, v, 0, n * c);
+        float[][] v = xRows = rows(xRows, n, c);
+        for (int i = 0; i < n; i++) {
+            x.get(i * c, v[i], 0, c);
+        }
         float[] mu = training ? stats.mean : mean;
         float[] var = training ? stats.variance : variance;
         if (training) {
-            float[] r = rowSum(c);
+            float[] r = columns1 = atLeast(columns1, c);
             columnSums(v, n, c, null, r);
             for (int j = 0; j < c; j++) {
                 mu[j] = r[j] / n;
@@ -163,46 +190,45 @@ final class BatchNormKernels {
             b[j] = (float) (beta[j] - mu[j] * gamma[j] * inv);
         }
         for (int i = 0; i < n; i++) {
-            int o = i * c;
+            float[] row = v[i];
             if (relu) {
                 for (int j = 0; j < c; j++) {
-                    v[o + j] = Math.max(v[o + j] * a[j] + b[j], 0f);
+                    row[j] = Math.max(row[j] * a[j] + b[j], 0f);
                 }
             } else {
                 for (int j = 0; j < c; j++) {
-                    v[o + j] = v[o + j] * a[j] + b[j];
+                    row[j] = row[j] * a[j] + b[j];
                 }
             }
+            out.put(i * c, row, 0, c);
         }
-        out.put(0, v, 0, n * c);
     }
 
     private void backwardRows(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, float[] gamma, Statistics stats,
                               float[] dGamma, float[] dBeta, boolean relu) {
-        float[] xv = chunk(n * c);
-        float[] gv = gradChunk(n * c);
-        x.get(0, xv, 0, n * c);
-        dy.get(0, gv, 0, n * c);
-        if (relu) {
-            for (int i = 0; i < n; i++) {
-                int o = i * c;
+        float[][] xv = xRows = rows(xRows, n, c);
+        float[][] gv = gRows = rows(gRows, n, c);
+        float[] r1 = columns1 = atLeast(columns1, c);
+        float[] r2 = columns2 = atLeast(columns2, c);
+        Arrays.fill(r1, 0, c, 0f);
+        Arrays.fill(r2, 0, c, 0f);
+        float[] mu = stats.mean;
+        float[] a = stats.scale;
+        float[] b = stats.shift;
+        for (int i = 0; i < n; i++) {
+            float[] xr = xv[i];
+            float[] gr = gv[i];
+            x.get(i * c, xr, 0, c);
+            dy.get(i * c, gr, 0, c);
+            if (relu) {
                 for (int j = 0; j < c; j++) {
-                    int mask = positive(xv[o + j] * stats.scale[j] + stats.shift[j]);
-                    gv[o + j] = Float.intBitsToFloat(Float.floatToRawIntBits(gv[o + j]) & mask);
+                    gr[j] *= ReluLayer.step(xr[j] * a[j] + b[j]);
                 }
             }
-        }
-        float[] r1 = rowSum(c);
-        float[] r2 = rowSum2(c);
-        java.util.Arrays.fill(r1, 0, c, 0f);
-        java.util.Arrays.fill(r2, 0, c, 0f);
-        float[] mu = stats.mean;
-        for (int i = 0; i < n; i++) {
-            int o = i * c;
             for (int j = 0; j < c; j++) {
-                float g = gv[o + j];
+                float g = gr[j];
                 r1[j] += g;
-                r2[j] += g * (xv[o + j] - mu[j]);
+                r2[j] += g * (xr[j] - mu[j]);
             }
         }
         float[] coef = coefficients = atLeast(coefficients, 3 * c);
@@ -210,103 +236,123 @@ final class BatchNormKernels {
             double inv = stats.invStd[j];
             dBeta[j] = r1[j];
             dGamma[j] = (float) (r2[j] * inv);
-            double a = gamma[j] * inv;
-            double p = -a * inv * inv * r2[j] / n;
-            coef[j] = (float) a;
-            coef[c + j] = (float) p;
-            coef[2 * c + j] = (float) (-a * r1[j] / n - mu[j] * p);
+            double ga = gamma[j] * inv;
+            double p = -ga * inv * inv * r2[j] / n;
+            r1[j] = (float) ga;
+            r2[j] = (float) p;
+            coef[j] = (float) (-ga * dBeta[j] / n - mu[j] * p);
         }
         for (int i = 0; i < n; i++) {
-            int o = i * c;
+            float[] xr = xv[i];
+            float[] gr = gv[i];
             for (int j = 0; j < c; j++) {
-                gv[o + j] = gv[o + j] * coef[j] + xv[o + j] * coef[c + j] + coef[2 * c + j];
+                gr[j] = gr[j] * r1[j] + xr[j] * r2[j] + coef[j];
             }
+            dx.put(i * c, gr, 0, c);
         }
-        dx.put(0, gv, 0, n * c);
     }
 
-    /**
-     * All ones where {@code y > 0}, else 0, without a branch (branches on the sign of activations are
-     * mispredicted half the time, and selects of floats are not vectorised): the bits of a float are a
-     * positive int exactly when it is above 0 (or a positive NaN, which fails the trial anyway).
-     */
-    static int positive(float y) {
-        int bits = Float.floatToRawIntBits(y);
-        return (-bits & ~bits) >> 31;
-    }
-
-    /** Sums of the columns of an [n, c] array, or of their squared distances to {@code centre}. */
-    private static void columnSums(float[] v, int n, int c, float[] centre, float[] into) {
-        java.util.Arrays.fill(into, 0, c, 0f);
+    /** Sums of the columns of n rows of c values, or of their squared distances to {@code centre}. */
+    private static void columnSums(float[][] v, int n, int c, float[] centre, float[] into) {
+        Arrays.fill(into, 0, c, 0f);
         for (int i = 0; i < n; i++) {
-            int o = i * c;
+            float[] row = v[i];
             if (centre == null) {
                 for (int j = 0; j < c; j++) {
-                    into[j] += v[o + j];
+                    into[j] += row[j];
                 }
             } else {
                 for (int j = 0; j < c; j++) {
-                    float d = v[o + j] - centre[j];
+                    float d = row[j] - centre[j];
                     into[j] += d * d;
                 }
             }
         }
     }
 
-    /** The sum of a channel's n runs of s values, or of their squared distances to {@code centre}. */
-    private double sum(float[] v, int n, int s, float centre, boolean squares) {
-        float[] r = rowSum(s);
-        java.util.Arrays.fill(r, 0, s, 0f);
-        for (int i = 0; i < n; i++) {
-            int o = i * s;
+    /** The sum of a channel's m values held in rows, or of their squared distances to {@code centre}. */
+    private double sum(float[][] v, int m, float centre, boolean squares) {
+        Arrays.fill(acc1, 0f);
+        for (int r = 0; r * ROW < m; r++) {
+            float[] row = v[r];
+            int len = rowLength(m, r);
             if (squares) {
-                for (int j = 0; j < s; j++) {
-                    float d = v[o + j] - centre;
-                    r[j] += d * d;
+                for (int j = 0; j < len; j++) {
+                    float d = row[j] - centre;
+                    acc1[j] += d * d;
                 }
             } else {
-                for (int j = 0; j < s; j++) {
-                    r[j] += v[o + j];
+                for (int j = 0; j < len; j++) {
+                    acc1[j] += row[j];
                 }
             }
         }
-        return total(r, s);
+        return fold(acc1);
     }
 
-    private static double total(float[] r, int s) {
+    /** The sum of a row of accumulators: halved in place (vectorised, constant offsets) down to 16, then in double. */
+    private static double fold(float[] acc) {
+        for (int half = ROW / 2; half >= 16; half /= 2) {
+            for (int j = 0; j < half; j++) {
+                acc[j] += acc[j + half];
+            }
+        }
         double t = 0;
-        for (int j = 0; j < s; j++) {
-            t += r[j];
+        for (int j = 0; j < 16; j++) {
+            t += acc[j];
         }
         return t;
     }
 
-    private static void gather(FloatBuffer from, float[] to, int n, int c, int s, int ch) {
+    private static int rowCount(int m) {
+        return (m + ROW - 1) / ROW;
+    }
+
+    private static int rowLength(int m, int r) {
+        return Math.min(ROW, m - r * ROW);
+    }
+
+    /** Copies channel {@code ch}'s n runs of s values, one after another, into rows of {@link #ROW}. */
+    private static void gather(FloatBuffer from, float[][] to, int n, int c, int s, int ch) {
         for (int i = 0; i < n; i++) {
-            from.get((i * c + ch) * s, to, i * s, s);
+            int src = (i * c + ch) * s;
+            int dst = i * s;
+            for (int left = s; left > 0; ) {
+                int col = dst % ROW;
+                int len = Math.min(left, ROW - col);
+                from.get(src, to[dst / ROW], col, len);
+                src += len;
+                dst += len;
+                left -= len;
+            }
         }
     }
 
-    private static void scatter(FloatBuffer to, float[] from, int n, int c, int s, int ch) {
+    private static void scatter(FloatBuffer to, float[][] from, int n, int c, int s, int ch) {
         for (int i = 0; i < n; i++) {
-            to.put((i * c + ch) * s, from, i * s, s);
+            int dst = (i * c + ch) * s;
+            int src = i * s;
+            for (int left = s; left > 0; ) {
+                int col = src % ROW;
+                int len = Math.min(left, ROW - col);
+                to.put(dst, from[src / ROW], col, len);
+                src += len;
+                dst += len;
+                left -= len;
+            }
         }
     }
 
-    private float[] chunk(int size) {
-        return chunk = atLeast(chunk, size);
-    }
-
-    private float[] gradChunk(int size) {
-        return gradChunk = atLeast(gradChunk, size);
-    }
-
-    private float[] rowSum(int size) {
-        return rowSum = atLeast(rowSum, size);
-    }
-
-    private float[] rowSum2(int size) {
-        return rowSum2 = atLeast(rowSum2, size);
+    /** At least {@code count} rows of exactly {@code length} floats, reusing the ones there are. */
+    private static float[][] rows(float[][] rows, int count, int length) {
+        if (rows.length >= count && (count == 0 || rows[0].length == length)) {
+            return rows;
+        }
+        float[][] grown = new float[Math.max(count, rows.length)][];
+        for (int r = 0; r < grown.length; r++) {
+            grown[r] = r < rows.length && rows[r].length == length ? rows[r] : new float[length];
+        }
+        return grown;
     }
 
     private static float[] atLeast(float[] scratch, int size) {

@@ -272,10 +272,7 @@ final class MlpStep {
                 int n = rows * in;
                 deltaBuffers[l - 1].get(0, d, 0, n);
                 for (int k = 0; k < n; k++) {
-                    // d where a > 0, else 0, without a branch: a is a ReLU output (+0 or positive), so
-                    // its bits are 0 exactly where it is zero, and (bits | -bits) >> 31 is then 0, else all ones.
-                    int bits = Float.floatToRawIntBits(a[k]);
-                    d[k] = Float.intBitsToFloat(Float.floatToRawIntBits(d[k]) & ((bits | -bits) >> 31));
+                    d[k] *= ReluLayer.step(a[k]);
                 }
                 deltaBuffers[l - 1].put(0, d, 0, n);
             }

@@ -141,6 +141,18 @@ class CnnFastPathTest {
 
     /** A ReLU layer with no batch norm before it computes the ReLU itself. */
     @Test
+    void reluStep_isOneExactlyAboveZero_subnormalsIncluded() {
+        float[] above = {Float.MIN_VALUE, 3 * Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30f, 1f, Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+        float[] notAbove = {0f, -0f, -Float.MIN_VALUE, -1f, -Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
+        for (float y : above) {
+            assertEquals(1f, ReluLayer.step(y), "step(" + y + ")");
+        }
+        for (float y : notAbove) {
+            assertEquals(0f, ReluLayer.step(y), "step(" + y + ")");
+        }
+    }
+
+    @Test
     void reluLayerAfterDenseLayer_trainsAsDl4jDoes() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.1)).list()
                 .layer(new DenseLayer.Builder().nIn(12).nOut(10).activation(Activation.IDENTITY).build())
