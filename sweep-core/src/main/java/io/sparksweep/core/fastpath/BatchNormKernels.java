@@ -312,32 +312,32 @@ final class BatchNormKernels {
         return Math.min(ROW, m - r * ROW);
     }
 
-    /** Copies channel {@code ch}'s n runs of s values, one after another, into rows of {@link #ROW}. */
     private static void gather(FloatBuffer from, float[][] to, int n, int c, int s, int ch) {
-        for (int i = 0; i < n; i++) {
-            int src = (i * c + ch) * s;
-            int dst = i * s;
-            for (int left = s; left > 0; ) {
-                int col = dst % ROW;
-                int len = Math.min(left, ROW - col);
-                from.get(src, to[dst / ROW], col, len);
-                src += len;
-                dst += len;
-                left -= len;
-            }
-        }
+        copy(from, to, n, c, s, ch, true);
     }
 
     private static void scatter(FloatBuffer to, float[][] from, int n, int c, int s, int ch) {
+        copy(to, from, n, c, s, ch, false);
+    }
+
+    /**
+     * Copies channel {@code ch}'s n runs of s values between the [N, C, S] buffer and rows of {@link #ROW}
+     * that hold them one after another: into the rows, or back out of them.
+     */
+    private static void copy(FloatBuffer buffer, float[][] rows, int n, int c, int s, int ch, boolean intoRows) {
         for (int i = 0; i < n; i++) {
-            int dst = (i * c + ch) * s;
-            int src = i * s;
+            int at = (i * c + ch) * s;
+            int flat = i * s;
             for (int left = s; left > 0; ) {
-                int col = src % ROW;
+                int col = flat % ROW;
                 int len = Math.min(left, ROW - col);
-                to.put(dst, from[src / ROW], col, len);
-                src += len;
-                dst += len;
+                if (intoRows) {
+                    buffer.get(at, rows[flat / ROW], col, len);
+                } else {
+                    buffer.put(at, rows[flat / ROW], col, len);
+                }
+                at += len;
+                flat += len;
                 left -= len;
             }
         }
