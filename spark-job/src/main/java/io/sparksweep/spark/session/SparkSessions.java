@@ -64,8 +64,10 @@ public final class SparkSessions {
         }
         // Measured on the launcher (see ./sparksweep): glibc keeps freed memory for ND4J's next batch, and
         // JavaCPP stops reading /proc/self/statm on every allocation; maxBytes still bounds ND4J's memory.
+        // The Vector API's module lets the CNN's max pooling run its vector loops (FastPath).
         NATIVE_ENV.forEach((name, value) -> conf.setIfMissing("spark.executorEnv." + name, value));
-        conf.setIfMissing("spark.executor.defaultJavaOptions", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        conf.setIfMissing("spark.executor.defaultJavaOptions",
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 --add-modules=jdk.incubator.vector");
         return conf;
     }
 

@@ -15,7 +15,7 @@ class SparkSessionsTest {
         assertEquals("33554432", conf.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"));
         assertEquals("268435456", conf.get("spark.executorEnv.MALLOC_TRIM_THRESHOLD_"));
         assertEquals("67108864", conf.get("spark.executorEnv.MALLOC_TOP_PAD_"));
-        assertEquals("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", conf.get("spark.executor.defaultJavaOptions"));
+        assertEquals("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0 --add-modules=jdk.incubator.vector", conf.get("spark.executor.defaultJavaOptions"));
     }
 
     @Test

@@ -6,15 +6,28 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * sparksweep's training fast path, the one door to it: DL4J's oneDNN layer helpers ({@link LayerHelpers}),
  * layer objects that reuse their buffers ({@link ReusingDenseLayer}, {@link BatchNormHelper}), and the
- * MLP step on OpenBLAS ({@link MlpStep}). Every piece computes what DL4J computes (their tests train both
+ * MLP step on OpenBLAS ({@link MlpStep}), and the CNN's max pooling in the Vector API where the JVM has
+ * it ({@link VectorPooling}). Every piece computes what DL4J computes (their tests train both
  * side by side); the networks stay DL4J's, so model files, evaluation and checkpoints are unchanged.
- * {@code -Dsparksweep.mlpStep=false} and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} put
+ * {@code -Dsparksweep.mlpStep=false}, {@code -Dsparksweep.vectorKernels=false} and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} put
  * DL4J's own path back, for comparison.
  */
 public final class FastPath {
 
     /** Set to false to train every network with DL4J's {@code fit}, for comparison with {@link MlpStep}. */
     public static final String MLP_STEP_PROPERTY = "sparksweep.mlpStep";
+
+    /** Set to false to run the plain loops where the Vector API's ({@link VectorPooling}) would run. */
+    public static final String VECTOR_PROPERTY = "sparksweep.vectorKernels";
+
+    /**
+     * Whether the JVM has the Vector API's module ({@code --add-modules=jdk.incubator.vector}, in
+     * conf/jvm.properties): the classes that use it load only then. A JVM without it runs the plain loops.
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** Whether the Vector API's loops run where they apply; a field, so that a benchmark can alternate them. */
+    static boolean vectorKernels = VECTOR_API && Boolean.parseBoolean(System.getProperty(VECTOR_PROPERTY, "true"));
 
     private FastPath() {
     }
@@ -38,7 +51,19 @@ public final class FastPath {
         ReusingConvolutionLayer.install(net);
         BatchNormHelper.install(net);
         ReluLayer.install(net);
-        MaxPoolLayer.install(net);
+        if (MaxPoolLayer.install(net) > 0 && vectorKernels) {
+            warmUpVectorKernels();
+        }
+    }
+
+    private static boolean warm;
+
+    /** Once per JVM, before the first network that uses them trains (see {@link VectorPooling#warmUp}). */
+    private static synchronized void warmUpVectorKernels() {
+        if (!warm) {
+            VectorPooling.warmUp();
+            warm = true;
+        }
     }
 
     /** Whether layers built now get oneDNN helpers (the row's backend then says {@code +onednn}). */

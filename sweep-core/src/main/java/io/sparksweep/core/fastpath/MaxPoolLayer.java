@@ -21,7 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * libnd4j's {@code maxpool2d_bp} runs the forward pooling again, with oneDNN's workspace of where the
  * maxima were, before the backward one, and each pass reorders its arrays. Here each pass reads every
  * image plane once: forward the maximum of each window and where it was (one byte; the first maximum in
- * row order, as in oneDNN), backward the gradient written there and zeros elsewhere.
+ * row order, as in oneDNN), backward the gradient written there and zeros elsewhere. Where the JVM has
+ * the Vector API ({@link FastPath#vectorKernels}), {@link VectorPooling} does both passes in place on
+ * ND4J's buffers; otherwise the plain loops below copy each plane to the heap.
  * Other poolings, paddings, layouts and data types keep DL4J's path.
  */
 public final class MaxPoolLayer extends SubsamplingLayer {
@@ -29,7 +31,9 @@ public final class MaxPoolLayer extends SubsamplingLayer {
     private float[] plane = new float[0];
     private float[] pooled = new float[0];
     /** Where each window's maximum was (0-3 in row order), for the last forward pass. */
-    private byte[] where = new byte[0];
+    private float[] where = new float[0];
+    /** Whether the last forward pass ran {@link VectorPooling}'s loops, so that backprop does too. */
+    private boolean vectorised;
     /** The input of the last training forward pass, so that backprop uses {@link #where} only for it. */
     private INDArray forwardInput;
 
@@ -66,10 +70,25 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         int wo = w / 2;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {x.size(0), x.size(1), ho, wo}, 'c');
-        buffers(h * w, ho * wo);
-        if (where.length < planes * ho * wo) {
-            where = new byte[planes * ho * wo];
+        if (where.length < planes * ho * wo + VectorPooling.SLACK) {
+            where = new float[planes * ho * wo + VectorPooling.SLACK];
         }
+        vectorised = FastPath.vectorKernels && VectorPooling.usable(h, w);
+        if (vectorised) {
+            VectorPooling.forward(NativeFloats.bytes(x), NativeFloats.bytes(out), where, planes, h, w);
+        } else {
+            scalarForward(x, out, planes, h, w);
+        }
+        if (training) {
+            forwardInput = input;
+        }
+        return out;
+    }
+
+    private void scalarForward(INDArray x, INDArray out, int planes, int h, int w) {
+        int ho = h / 2;
+        int wo = w / 2;
+        buffers(h * w, ho * wo);
         FloatBuffer in = NativeFloats.buffer(x);
         FloatBuffer to = NativeFloats.buffer(out);
         for (int p = 0; p < planes; p++) {
@@ -93,15 +112,11 @@ public final class MaxPoolLayer extends SubsamplingLayer {
                     k = d > best ? 3 : k;
                     best = Math.max(best, d);
                     pooled[i * wo + j] = Float.intBitsToFloat(key(best));
-                    where[base + i * wo + j] = (byte) k;
+                    where[base + i * wo + j] = k;
                 }
             }
             to.put(base, pooled, 0, ho * wo);
         }
-        if (training) {
-            forwardInput = input;
-        }
-        return out;
     }
 
     /**
@@ -130,6 +145,18 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         int ho = h / 2;
         int wo = w / 2;
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        forwardInput = null;
+        if (vectorised) {
+            VectorPooling.backward(NativeFloats.bytes(dy), where, NativeFloats.bytes(dx), planes, h, w);
+        } else {
+            scalarBackward(dy, dx, planes, h, w);
+        }
+        return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    private void scalarBackward(INDArray dy, INDArray dx, int planes, int h, int w) {
+        int ho = h / 2;
+        int wo = w / 2;
         buffers(h * w, ho * wo);
         FloatBuffer g = NativeFloats.buffer(dy);
         FloatBuffer to = NativeFloats.buffer(dx);
@@ -139,14 +166,12 @@ public final class MaxPoolLayer extends SubsamplingLayer {
             Arrays.fill(plane, 0, h * w, 0f);
             for (int i = 0; i < ho; i++) {
                 for (int j = 0; j < wo; j++) {
-                    int k = where[base + i * wo + j];
+                    int k = (int) where[base + i * wo + j];
                     plane[(2 * i + (k >> 1)) * w + 2 * j + (k & 1)] = pooled[i * wo + j];
                 }
             }
             to.put(p * h * w, plane, 0, h * w);
         }
-        forwardInput = null;
-        return new Pair<>(new DefaultGradient(), dx);
     }
 
     private void buffers(int planeSize, int pooledSize) {

@@ -1,5 +1,7 @@
 package io.sparksweep.core.fastpath;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,6 +44,11 @@ final class NativeFloats {
     /** A buffer over a {@link #contiguous} array's elements, index 0 being its first. */
     static FloatBuffer buffer(INDArray a) {
         return pointer(a).asBuffer();
+    }
+
+    /** The same elements as bytes in the machine's order, for the Vector API's loads and stores. */
+    static ByteBuffer bytes(INDArray a) {
+        return pointer(a).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     static FloatPointer at(long where, long count) {

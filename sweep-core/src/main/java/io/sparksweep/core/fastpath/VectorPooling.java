@@ -1,0 +1,196 @@
+package io.sparksweep.core.fastpath;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 2x2, stride-2 max pooling of [planes, H, W] float arrays in the Vector API, straight from
+ * and into ND4J's native buffers. C2 leaves the plain loops of {@link MaxPoolLayer} scalar: a window's four
+ * elements are at four offsets, and C2 vectorises only loops whose accesses share one index. Here a 16-lane
+ * vector holds 8 windows' pairs of one image row: each lane is compared with its neighbour (a lane swap),
+ * with the row below, and the even lanes are packed into 8 results (longs narrowed to ints, which keeps the
+ * low float of each pair).
+ *
+ * <p>The window's element chosen is the first maximum in row order, as in {@link MaxPoolLayer}'s loops and
+ * oneDNN: the right element of a pair only when it is greater, the bottom pair only when its maximum is
+ * greater than the top one's. Vectors read and write past the end of an image row into the next one, which
+ * is computed after it; the last windows of the array, where a vector would pass the array's end, are
+ * computed one at a time. An odd side is truncated, as DL4J's pooling does: the last column or row that no
+ * window reaches gets a zero gradient.
+ *
+ * <p>This class is loaded only where the JVM runs with {@code --add-modules=jdk.incubator.vector}
+ * (conf/jvm.properties); {@link #usable} tells {@link MaxPoolLayer} whether to call it.
+ */
+final class VectorPooling {
+
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_512;
+    private static final int LANES = FLOATS.length();
+    /** Windows per vector: each takes two lanes of a row. */
+    private static final int WINDOWS = LANES / 2;
+    /**
+     * How many floats {@code where} needs beyond one per window, as its last vectors run past the end: a
+     * vector's lanes. A constant, so that {@link MaxPoolLayer} can size the array without loading this class.
+     */
+    static final int SLACK = 16;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(FLOATS, i -> i ^ 1);
+    private static final VectorShuffle<Float> SPREAD = VectorShuffle.fromOp(FLOATS, i -> i / 2);
+    private static final FloatVector LANE_PARITY = FloatVector.fromArray(FLOATS, parity(), 0);
+    private static final FloatVector ZERO = FloatVector.zero(FLOATS);
+    private static final FloatVector ONE = FloatVector.broadcast(FLOATS, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(FLOATS, 2f);
+    private static final FloatVector THREE = FloatVector.broadcast(FLOATS, 3f);
+
+    private VectorPooling() {
+    }
+
+    private static float[] parity() {
+        float[] p = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            p[i] = i & 1;
+        }
+        return p;
+    }
+
+    /**
+     * The maximum of each window into {@code out} and where it was (0-3 in row order, as a float) into
+     * {@code where}, which holds {@link #SLACK} more floats than there are windows.
+     */
+    static void forward(ByteBuffer in, ByteBuffer out, float[] where, int planes, int h, int w) {
+        int ho = h / 2;
+        int wo = w / 2;
+        long inLength = (long) planes * h * w;
+        long outLength = (long) planes * ho * wo;
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < ho; i++) {
+                int top = (p * h + 2 * i) * w;
+                int o = (p * ho + i) * wo;
+                for (int j = 0; j < wo; j += WINDOWS) {
+                    if (top + w + 2 * j + LANES > inLength || o + j + WINDOWS > outLength) {
+                        scalarForward(in, out, where, top, w, o + j, Math.min(WINDOWS, wo - j), 2 * j);
+                        continue;
+                    }
+                    FloatVector t = FloatVector.fromByteBuffer(FLOATS, in, (top + 2 * j) * Float.BYTES, ORDER);
+                    FloatVector b = FloatVector.fromByteBuffer(FLOATS, in, (top + w + 2 * j) * Float.BYTES, ORDER);
+                    FloatVector tr = t.rearrange(SWAP_PAIRS);
+                    FloatVector br = b.rearrange(SWAP_PAIRS);
+                    VectorMask<Float> topRight = tr.compare(VectorOperators.GT, t);
+                    VectorMask<Float> bottomRight = br.compare(VectorOperators.GT, b);
+                    FloatVector topMax = t.max(tr);
+                    FloatVector bottomMax = b.max(br);
+                    VectorMask<Float> bottom = bottomMax.compare(VectorOperators.GT, topMax);
+                    FloatVector k = ZERO.blend(ONE, topRight).blend(TWO.blend(THREE, bottomRight), bottom);
+                    evenLanes(topMax.max(bottomMax)).intoByteBuffer(out, (o + j) * Float.BYTES, ORDER);
+                    evenLanes(k).intoArray(where, o + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * The gradient with respect to the input: each window's incoming gradient at the element {@code where}
+     * names, zeros elsewhere. {@code where} holds {@link #SLACK} more floats than there are windows.
+     */
+    static void backward(ByteBuffer dy, float[] where, ByteBuffer dx, int planes, int h, int w) {
+        int ho = h / 2;
+        int wo = w / 2;
+        long dxLength = (long) planes * h * w;
+        long dyLength = (long) planes * ho * wo;
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < ho; i++) {
+                int o = (p * ho + i) * wo;
+                // The top row first: its last vector runs into the bottom row, which is written after it.
+                for (int r = 0; r < 2; r++) {
+                    int row = (p * h + 2 * i + r) * w;
+                    FloatVector chosen = LANE_PARITY.add(2 * r);
+                    for (int j = 0; j < wo; j += WINDOWS) {
+                        if (row + 2 * j + LANES > dxLength || o + j + LANES > dyLength) {
+                            scalarBackward(dy, where, dx, row, o + j, Math.min(WINDOWS, wo - j), 2 * j, r);
+                            continue;
+                        }
+                        FloatVector g = FloatVector.fromByteBuffer(FLOATS, dy, (o + j) * Float.BYTES, ORDER).rearrange(SPREAD);
+                        FloatVector k = FloatVector.fromArray(FLOATS, where, o + j).rearrange(SPREAD);
+                        ZERO.blend(g, k.compare(VectorOperators.EQ, chosen)).intoByteBuffer(dx, (row + 2 * j) * Float.BYTES, ORDER);
+                    }
+                    if (w % 2 == 1) {
+                        dx.putFloat((row + w - 1) * Float.BYTES, 0f);
+                    }
+                }
+            }
+            if (h % 2 == 1) {
+                // The row no window reaches (an odd height is truncated), after the vectors that ran into it.
+                for (int col = 0, row = (p * h + h - 1) * w; col < w; col++) {
+                    dx.putFloat((row + col) * Float.BYTES, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs both passes on small arrays, every branch included, until C2 has compiled them. Until then each
+     * vector operation is an object that the interpreter and C1 allocate, a hundred times slower than
+     * C2's instructions, and a network's first batches would pay that on full-size arrays.
+     */
+    static void warmUp() {
+        int planes = 1;
+        int h = 2;
+        int w = 28;
+        ByteBuffer in = ByteBuffer.allocateDirect(planes * h * w * Float.BYTES).order(ORDER);
+        ByteBuffer out = ByteBuffer.allocateDirect(planes * h * w).order(ORDER);
+        ByteBuffer dx = ByteBuffer.allocateDirect(planes * h * w * Float.BYTES).order(ORDER);
+        for (int i = 0; i < planes * h * w; i++) {
+            in.putFloat(i * Float.BYTES, (i * 7) % 5);
+        }
+        float[] where = new float[planes * h * w / 4 + SLACK];
+        for (int k = 0; k < WARM_UP_CALLS; k++) {
+            forward(in, out, where, planes, h, w);
+            backward(out, where, dx, planes, h, w);
+        }
+    }
+
+    /** Calls past C2's thresholds for a method (5,000 invocations with 15,000 invocations and loop turns). */
+    static final int WARM_UP_CALLS = 8_000;
+
+    /** Whether the vector loops apply: vectors are 512 bits wide and there is a window. */
+    static boolean usable(int h, int w) {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= FLOATS.vectorBitSize() && h >= 2 && w >= 2;
+    }
+
+    /** Lanes 0, 2, 4, ... of {@code v}, as a vector of half its length (the low float of each long). */
+    private static FloatVector evenLanes(FloatVector v) {
+        return ((IntVector) v.reinterpretAsLongs().convertShape(VectorOperators.L2I, IntVector.SPECIES_256, 0))
+                .reinterpretAsFloats();
+    }
+
+    /** {@code count} windows of one row pair, from column {@code col} of the row starting at {@code top}. */
+    private static void scalarForward(ByteBuffer in, ByteBuffer out, float[] where, int top, int w, int o, int count, int col) {
+        for (int q = 0; q < count; q++) {
+            int at = top + col + 2 * q;
+            float a = in.getFloat(at * Float.BYTES);
+            float b = in.getFloat((at + 1) * Float.BYTES);
+            float c = in.getFloat((at + w) * Float.BYTES);
+            float d = in.getFloat((at + w + 1) * Float.BYTES);
+            float topMax = Math.max(a, b);
+            float bottomMax = Math.max(c, d);
+            boolean bottom = bottomMax > topMax;
+            where[o + q] = bottom ? (d > c ? 3 : 2) : (b > a ? 1 : 0);
+            out.putFloat((o + q) * Float.BYTES, Math.max(topMax, bottomMax));
+        }
+    }
+
+    private static void scalarBackward(ByteBuffer dy, float[] where, ByteBuffer dx, int row, int o, int count, int col, int r) {
+        for (int q = 0; q < count; q++) {
+            float g = dy.getFloat((o + q) * Float.BYTES);
+            int k = (int) where[o + q];
+            for (int s = 0; s < 2; s++) {
+                dx.putFloat((row + col + 2 * q + s) * Float.BYTES, k == 2 * r + s ? g : 0f);
+            }
+        }
+    }
+}

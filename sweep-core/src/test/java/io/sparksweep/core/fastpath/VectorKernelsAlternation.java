@@ -1,0 +1,72 @@
+package io.sparksweep.core.fastpath;
+
+import io.sparksweep.core.model.NetworkFactory;
+import io.sparksweep.core.spec.Architecture;
+import io.sparksweep.core.spec.LrSchedule;
+import io.sparksweep.core.spec.OptimizerSpec;
+import io.sparksweep.core.trial.TrialParams;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Times the tutorial CNN's training step with the Vector API's loops ({@link VectorPooling}) and with
+ * the plain loops, alternating in one JVM so that the machine's drift
+ * falls on both alike, and prints the median times and the median and quartiles of the pairs' ratios.
+ * A benchmark, not a test: docs/performance.md gives the command. Arguments: steps per run (10) and
+ * pairs of runs (24).
+ */
+public final class VectorKernelsAlternation {
+
+    private VectorKernelsAlternation() {
+    }
+
+    public static void main(String[] args) {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        TrialParams p = new TrialParams(Architecture.CNN, new OptimizerSpec.Momentum(0.9), 0.01, 64, 0.0, 0.0);
+        MultiLayerNetwork net = NetworkFactory.build(p, new LrSchedule.Constant(), 1);
+        DataSet[] batches = new DataSet[8];
+        for (int i = 0; i < batches.length; i++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 64, 784).muli(2).subi(1);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 64, 10);
+            for (int r = 0; r < 64; r++) {
+                y.putScalar(r, (r * 7 + i) % 10, 1f);
+            }
+            batches[i] = new DataSet(x, y);
+        }
+        for (int w = 0; w < 30; w++) {
+            FastPath.vectorKernels = w % 2 == 0;
+            net.fit(batches[w % batches.length]);
+        }
+        List<Double> vector = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int pair = 0; pair < pairs; pair++) {
+            double[] ms = new double[2];
+            for (int k = 0; k < 2; k++) {
+                boolean v = (pair + k) % 2 == 0;
+                FastPath.vectorKernels = v;
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    net.fit(batches[s % batches.length]);
+                }
+                ms[v ? 0 : 1] = (System.nanoTime() - t0) / 1e6 / steps;
+            }
+            vector.add(ms[0]);
+            plain.add(ms[1]);
+            ratios.add(ms[1] / ms[0]);
+        }
+        Collections.sort(vector);
+        Collections.sort(plain);
+        Collections.sort(ratios);
+        System.out.printf("ms per step, medians: vector %.1f, plain %.1f; plain/vector per pair: median %.3f, quartiles %.3f-%.3f"
+                        + " (%d pairs of %d steps)%n", vector.get(pairs / 2), plain.get(pairs / 2), ratios.get(pairs / 2),
+                ratios.get(pairs / 4), ratios.get(3 * pairs / 4), pairs, steps);
+    }
+}
