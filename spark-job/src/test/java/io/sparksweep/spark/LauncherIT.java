@@ -34,6 +34,9 @@ class LauncherIT {
     record Result(int exit, String out, String err) {
     }
 
+    /** The line every JVM with the Vector API's module (conf/jvm.properties) prints as it starts, left out of {@link Result#err}. */
+    private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector\n";
+
     @BeforeAll
     static void setUp() throws IOException, InterruptedException {
         launcher = Path.of(System.getProperty("sparksweep.root"), "sparksweep").toAbsolutePath().normalize();
@@ -97,7 +100,7 @@ class LauncherIT {
             fail("launcher did not finish in 5 minutes: " + cmd + "\n--- threads:\n" + threads + "\n--- stdout:\n" + Files.readString(out)
                     + "\n--- stderr:\n" + Files.readString(err));
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err).replace(INCUBATOR_WARNING, ""));
     }
 
     private static Path sweep(String name, String body) throws IOException {

@@ -51,7 +51,7 @@ public final class FastPath {
         ReusingConvolutionLayer.install(net);
         BatchNormHelper.install(net);
         ReluLayer.install(net);
-        if (MaxPoolLayer.install(net) > 0 && vectorKernels) {
+        if (MaxPoolLayer.install(net) > 0 && vectorKernels && VectorPooling.usable(2, 2)) {
             warmUpVectorKernels();
         }
     }

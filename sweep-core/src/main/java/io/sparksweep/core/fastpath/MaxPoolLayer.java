@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's 2x2, stride-2 max pooling (the tutorial CNN's) in one pass each way. Through DL4J's oneDNN helper,
  * libnd4j's {@code maxpool2d_bp} runs the forward pooling again, with oneDNN's workspace of where the
  * maxima were, before the backward one, and each pass reorders its arrays. Here each pass reads every
- * image plane once: forward the maximum of each window and where it was (one byte; the first maximum in
+ * image plane once: forward the maximum of each window and where it was (0-3; the first maximum in
  * row order, as in oneDNN), backward the gradient written there and zeros elsewhere. Where the JVM has
  * the Vector API ({@link FastPath#vectorKernels}), {@link VectorPooling} does both passes in place on
  * ND4J's buffers; otherwise the plain loops below copy each plane to the heap.
@@ -142,8 +142,6 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         int planes = (int) (input.size(0) * input.size(1));
         int h = (int) input.size(2);
         int w = (int) input.size(3);
-        int ho = h / 2;
-        int wo = w / 2;
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         forwardInput = null;
         if (vectorised) {

@@ -133,29 +133,37 @@ final class VectorPooling {
     }
 
     /**
-     * Runs both passes on small arrays, every branch included, until C2 has compiled them. Until then each
+     * Runs both passes on a small plane, every branch included, until C2 has compiled them. Until then each
      * vector operation is an object that the interpreter and C1 allocate, a hundred times slower than
-     * C2's instructions, and a network's first batches would pay that on full-size arrays.
+     * C2's instructions, and a network's first batches would pay that on full-size arrays. The calls stop
+     * once a round of them averages under {@link #COMPILED_NANOS}, or after {@link #WARM_UP_ROUNDS} rounds.
      */
     static void warmUp() {
-        int planes = 1;
         int h = 2;
         int w = 28;
-        ByteBuffer in = ByteBuffer.allocateDirect(planes * h * w * Float.BYTES).order(ORDER);
-        ByteBuffer out = ByteBuffer.allocateDirect(planes * h * w).order(ORDER);
-        ByteBuffer dx = ByteBuffer.allocateDirect(planes * h * w * Float.BYTES).order(ORDER);
-        for (int i = 0; i < planes * h * w; i++) {
+        ByteBuffer in = ByteBuffer.allocateDirect(h * w * Float.BYTES).order(ORDER);
+        ByteBuffer out = ByteBuffer.allocateDirect(h * w).order(ORDER);
+        ByteBuffer dx = ByteBuffer.allocateDirect(h * w * Float.BYTES).order(ORDER);
+        for (int i = 0; i < h * w; i++) {
             in.putFloat(i * Float.BYTES, (i * 7) % 5);
         }
-        float[] where = new float[planes * h * w / 4 + SLACK];
-        for (int k = 0; k < WARM_UP_CALLS; k++) {
-            forward(in, out, where, planes, h, w);
-            backward(out, where, dx, planes, h, w);
+        float[] where = new float[h * w / 4 + SLACK];
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            long start = System.nanoTime();
+            for (int k = 0; k < CALLS_PER_ROUND; k++) {
+                forward(in, out, where, 1, h, w);
+                backward(out, where, dx, 1, h, w);
+            }
+            if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {
+                return;
+            }
         }
     }
 
-    /** Calls past C2's thresholds for a method (5,000 invocations with 15,000 invocations and loop turns). */
-    static final int WARM_UP_CALLS = 8_000;
+    private static final int CALLS_PER_ROUND = 250;
+    private static final int WARM_UP_ROUNDS = 160;
+    /** A warm-up call's time between C2's and C1's for that plane, which differ some fiftyfold. */
+    private static final int COMPILED_NANOS = 5_000;
 
     /** Whether the vector loops apply: vectors are 512 bits wide and there is a window. */
     static boolean usable(int h, int w) {
