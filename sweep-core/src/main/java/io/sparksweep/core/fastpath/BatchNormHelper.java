@@ -1,6 +1,7 @@
 package io.sparksweep.core.fastpath;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -49,6 +50,13 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     private INDArray fusedOutput;
     /** Whether the last training batch's output had the ReLU applied, so that its gradient is masked here. */
     private boolean trainingFused;
+    /** Set by {@link MaxPoolLayer#install} when a 2x2 max pooling follows the fused ReLU. */
+    private boolean poolAfter;
+    private BatchNormKernels.Pooling pooling;
+    /** The training output whose pooling {@link #pooling} holds, which the pooling layer then takes from there. */
+    private INDArray pooledOutput;
+    /** Set by the pooling layer's backward pass: the gradient is in {@link #pooling}, not in the epsilon. */
+    private boolean gradientPending;
 
     private BatchNormHelper() {
     }
@@ -98,6 +106,8 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray globalMean,
                               INDArray globalVar, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         fusedOutput = null;
+        pooledOutput = null;
+        gradientPending = false;
         if (!handled(x, format, gamma, beta)) {
             this.training = null;
             return null;
@@ -117,8 +127,12 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                 }
             }
             stats = this.training;
+            BatchNormKernels.Pooling pool = poolingFor(in);
             kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
-                    stats, true, null, null, fuseRelu);
+                    stats, true, null, null, fuseRelu, pool);
+            if (pool != null) {
+                pooledOutput = out;
+            }
             trainingFused = fuseRelu;
             NativeFloats.buffer(mean).put(0, stats.mean);
             NativeFloats.buffer(variance).put(0, stats.variance);
@@ -127,7 +141,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                 inference = new BatchNormKernels.Statistics(c);
             }
             kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
-                    inference, false, floats(globalMean), floats(globalVar), fuseRelu);
+                    inference, false, floats(globalMean), floats(globalVar), fuseRelu, null);
         }
         if (fuseRelu) {
             fusedOutput = out;
@@ -139,20 +153,27 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma, INDArray beta,
                                                      INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
+        BatchNormKernels.Pooling pool = gradientPending ? pooling : null;
+        gradientPending = false;
         if (training == null || !handled(input, format, gamma, beta) || dGammaView == null || dBetaView == null
                 || input.size(1) != training.mean.length) {
+            if (pool != null) {
+                // The pooling layer left its epsilon unwritten for this helper, which DL4J's own path would read.
+                throw new IllegalStateException("batch norm cannot take the fused pooling's gradient for input "
+                        + Arrays.toString(input.shape()));
+            }
             return null;
         }
         INDArray in = NativeFloats.contiguousOrCopy(input);
-        INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
+        INDArray dy = pool == null ? NativeFloats.contiguousOrCopy(epsilon) : null;
         int n = (int) in.size(0);
         int c = (int) in.size(1);
         int s = (int) (in.length() / ((long) n * c));
         INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, in.shape(), 'c');
         float[] dGamma = new float[c];
         float[] dBeta = new float[c];
-        kernels.backward(NativeFloats.buffer(in), NativeFloats.buffer(dy), NativeFloats.buffer(inputGrad), n, c, s,
-                floats(gamma), training, dGamma, dBeta, trainingFused);
+        kernels.backward(NativeFloats.buffer(in), dy == null ? null : NativeFloats.buffer(dy), NativeFloats.buffer(inputGrad),
+                n, c, s, floats(gamma), training, dGamma, dBeta, trainingFused, pool);
         put(dGammaView, dGamma);
         put(dBetaView, dBeta);
         Gradient g = new DefaultGradient();
@@ -169,6 +190,48 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     /** Whether {@code x} is this helper's last output, the ReLU already applied. */
     boolean isFusedOutput(INDArray x) {
         return x != null && x == fusedOutput;
+    }
+
+    /** Makes this helper also pool its training output, 2x2 stride 2, after the fused ReLU. */
+    void fusePool() {
+        poolAfter = true;
+    }
+
+    /** The pooling of the training output {@code x}, computed with it; null when {@code x} is not that output. */
+    BatchNormKernels.Pooling pooledOutput(INDArray x) {
+        return x != null && x == pooledOutput ? pooling : null;
+    }
+
+    /**
+     * Called by the pooling layer's backward pass once it has put the pooled output's gradient into
+     * {@link #pooling}: the next backward pass takes its gradient from there (the ReLU and the pooling
+     * layer pass unwritten epsilons).
+     */
+    void gradientFromPooling() {
+        gradientPending = true;
+    }
+
+    /** Whether the epsilon that reaches this helper's next backward pass is unwritten (see {@link #gradientFromPooling}). */
+    boolean gradientPending() {
+        return gradientPending;
+    }
+
+    /** The pooling for a training input of NCHW shape, when it is to be fused; otherwise null. */
+    private BatchNormKernels.Pooling poolingFor(INDArray x) {
+        if (!poolAfter || !fuseRelu || x.rank() != 4 || !FastPath.vectorKernels || !FastPath.fusedPooling) {
+            return null;
+        }
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        if (!VectorPooling.usable(h, w)) {
+            return null;
+        }
+        if (pooling == null || !pooling.fits(n, c, h, w)) {
+            pooling = new BatchNormKernels.Pooling(n, c, h, w);
+        }
+        return pooling;
     }
 
     private static float[] floats(INDArray a) {

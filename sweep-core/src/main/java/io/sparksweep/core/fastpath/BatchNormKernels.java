@@ -6,9 +6,12 @@ import java.util.Arrays;
 /**
  * Batch normalisation's training passes over a row-major [N, C, S] float array (S = H x W for a
  * convolution's NCHW output, 1 for a dense layer's [N, C]), written as plain loops that the JIT turns
- * into vector instructions. A convolution's activations are read channel by channel: the N runs of S
- * values of one channel are copied into heap rows that stay in the core's cache for the passes of that
- * channel (statistics, then normalisation), so each element is read from and written to memory once.
+ * into vector instructions. A convolution's activations are read channel by channel: the N planes of S
+ * values of one channel are copied into heap rows of whole planes that stay in the core's cache for the
+ * passes of that channel (statistics, then normalisation), so each element is read from and written to
+ * memory once. A 2x2 max pooling after the fused ReLU ({@link Pooling}) is done there too: its forward
+ * pass pools the rows before they leave the cache, and its backward pass writes the gradient into them,
+ * so that the pooling layer reads and writes only the pooled quarter.
  *
  * <p>Every loop indexes all of its arrays with the same expression ({@code v[j]}, never {@code v[o + j]}):
  * JDK 17's C2 leaves a loop scalar when two of its array accesses have different loop-invariant offsets,
@@ -21,16 +24,56 @@ import java.util.Arrays;
  */
 final class BatchNormKernels {
 
-    /** The length of the rows a channel is held in: a power of two, long enough that loop set-up is small. */
+    /** The least length of the rows a channel is held in (whole planes), long enough that loop set-up is small. */
     static final int ROW = 512;
+    /** Floats past each row's planes, which the pooling's vectors read and write (VectorPooling.SLACK). */
+    private static final int ROW_SLACK = 16;
 
     private float[][] xRows = new float[0][];
     private float[][] gRows = new float[0][];
-    private final float[] acc1 = new float[ROW];
-    private final float[] acc2 = new float[ROW];
+    /** Element-wise sums of a row, a power of two long for {@link #fold}. */
+    private float[] acc1 = new float[0];
+    private float[] acc2 = new float[0];
+    /** Planes per row, and rows, of the current [N, C, S] array. */
+    private int perRow;
+    private int rowCount;
     private float[] columns1 = new float[0];
     private float[] columns2 = new float[0];
     private float[] coefficients = new float[0];
+
+    /**
+     * The 2x2, stride-2 max pooling of [N, C, H, W] that follows the batch norm and its fused ReLU, done by
+     * {@link VectorPooling}'s plane loops on the rows. Its arrays are channel-major, [C][N][H/2 x W/2]
+     * plus {@link VectorPooling#SLACK}, the order in which the channels are computed.
+     */
+    static final class Pooling {
+        final int h;
+        final int w;
+        /** The forward pass's maxima. */
+        final float[] pooled;
+        /** Where each maximum was, 0-3 in row order. */
+        final float[] where;
+        /** The backward pass's incoming gradient of the pooled array. */
+        final float[] gradient;
+
+        Pooling(int n, int c, int h, int w) {
+            this.h = h;
+            this.w = w;
+            int size = n * c * (h / 2) * (w / 2) + ROW_SLACK;
+            pooled = new float[size];
+            where = new float[size];
+            gradient = new float[size];
+        }
+
+        boolean fits(int n, int c, int h, int w) {
+            return this.h == h && this.w == w && pooled.length == n * c * (h / 2) * (w / 2) + ROW_SLACK;
+        }
+
+        /** Where plane (sample i, channel ch)'s windows start in the arrays. */
+        int at(int n, int i, int ch) {
+            return (ch * n + i) * (h / 2) * (w / 2);
+        }
+    }
 
     /** Per channel: the batch mean, the population variance, and 1 / sqrt(var + eps). */
     static final class Statistics {
@@ -52,24 +95,24 @@ final class BatchNormKernels {
 
     /**
      * Normalises {@code x} into {@code out} with the batch's statistics, written into {@code stats}
-     * ({@code training}), or with the given {@code mean} and {@code variance} (inference).
+     * ({@code training}), or with the given {@code mean} and {@code variance} (inference); with
+     * {@code pool} (after a fused ReLU), pools the output into it too.
      */
     void forward(FloatBuffer x, FloatBuffer out, int n, int c, int s, float[] gamma, float[] beta, double eps,
-                 Statistics stats, boolean training, float[] mean, float[] variance, boolean relu) {
+                 Statistics stats, boolean training, float[] mean, float[] variance, boolean relu, Pooling pool) {
         if (s == 1) {
             forwardRows(x, out, n, c, gamma, beta, eps, stats, training, mean, variance, relu);
             return;
         }
         int m = n * s;
-        int rows = rowCount(m);
-        float[][] v = xRows = rows(xRows, rows, ROW);
+        float[][] v = xRows = layout(xRows, n, s);
         for (int ch = 0; ch < c; ch++) {
             gather(x, v, n, c, s, ch);
             double mu;
             double var;
             if (training) {
-                mu = sum(v, m, 0f, false) / m;
-                var = sum(v, m, (float) mu, true) / m;
+                mu = sum(v, n, s, 0f, false) / m;
+                var = sum(v, n, s, (float) mu, true) / m;
                 stats.mean[ch] = (float) mu;
                 stats.variance[ch] = (float) var;
             } else {
@@ -82,9 +125,9 @@ final class BatchNormKernels {
             float b = (float) (beta[ch] - mu * gamma[ch] * inv);
             stats.scale[ch] = a;
             stats.shift[ch] = b;
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rowCount; r++) {
                 float[] row = v[r];
-                int len = rowLength(m, r);
+                int len = rowLength(n, s, r);
                 if (relu) {
                     for (int j = 0; j < len; j++) {
                         row[j] = Math.max(row[j] * a + b, 0f);
@@ -96,35 +139,49 @@ final class BatchNormKernels {
                 }
             }
             scatter(out, v, n, c, s, ch);
+            if (pool != null) {
+                for (int i = 0; i < n; i++) {
+                    VectorPooling.forwardPlane(v[i / perRow], i % perRow * s, pool.h, pool.w, pool.pooled, pool.where,
+                            pool.at(n, i, ch));
+                }
+            }
         }
     }
 
     /**
      * The gradient with respect to {@code x} into {@code dx}, and those with respect to gamma and beta,
-     * given the incoming gradient {@code dy} and the statistics of the forward pass on the same x.
+     * given the incoming gradient {@code dy} and the statistics of the forward pass on the same x; with
+     * {@code pool}, the incoming gradient is that of the pooled output, {@link Pooling#gradient}, and
+     * {@code dy} is not read.
      */
     void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, int s, float[] gamma, Statistics stats,
-                  float[] dGamma, float[] dBeta, boolean relu) {
+                  float[] dGamma, float[] dBeta, boolean relu, Pooling pool) {
         if (s == 1) {
             backwardRows(x, dy, dx, n, c, gamma, stats, dGamma, dBeta, relu);
             return;
         }
         int m = n * s;
-        int rows = rowCount(m);
-        float[][] xv = xRows = rows(xRows, rows, ROW);
-        float[][] gv = gRows = rows(gRows, rows, ROW);
+        float[][] xv = xRows = layout(xRows, n, s);
+        float[][] gv = gRows = layout(gRows, n, s);
         for (int ch = 0; ch < c; ch++) {
             gather(x, xv, n, c, s, ch);
-            gather(dy, gv, n, c, s, ch);
+            if (pool == null) {
+                gather(dy, gv, n, c, s, ch);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    VectorPooling.backwardPlane(pool.gradient, pool.where, pool.at(n, i, ch), gv[i / perRow], i % perRow * s,
+                            pool.h, pool.w);
+                }
+            }
             float mu = stats.mean[ch];
             float a = stats.scale[ch];
             float b = stats.shift[ch];
             Arrays.fill(acc1, 0f);
             Arrays.fill(acc2, 0f);
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rowCount; r++) {
                 float[] xr = xv[r];
                 float[] gr = gv[r];
-                int len = rowLength(m, r);
+                int len = rowLength(n, s, r);
                 if (relu) {
                     for (int j = 0; j < len; j++) {
                         float g = gr[j] * ReluLayer.step(xr[j] * a + b);
@@ -150,10 +207,10 @@ final class BatchNormKernels {
             float fa = (float) ga;
             float fp = (float) p;
             float fq = (float) (-ga * sumDy / m - mu * p);
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rowCount; r++) {
                 float[] xr = xv[r];
                 float[] gr = gv[r];
-                int len = rowLength(m, r);
+                int len = rowLength(n, s, r);
                 for (int j = 0; j < len; j++) {
                     gr[j] = gr[j] * fa + xr[j] * fp + fq;
                 }
@@ -270,12 +327,12 @@ final class BatchNormKernels {
         }
     }
 
-    /** The sum of a channel's m values held in rows, or of their squared distances to {@code centre}. */
-    private double sum(float[][] v, int m, float centre, boolean squares) {
+    /** The sum of a channel's n planes of s values held in rows, or of their squared distances to {@code centre}. */
+    private double sum(float[][] v, int n, int s, float centre, boolean squares) {
         Arrays.fill(acc1, 0f);
-        for (int r = 0; r * ROW < m; r++) {
+        for (int r = 0; r < rowCount; r++) {
             float[] row = v[r];
-            int len = rowLength(m, r);
+            int len = rowLength(n, s, r);
             if (squares) {
                 for (int j = 0; j < len; j++) {
                     float d = row[j] - centre;
@@ -292,7 +349,7 @@ final class BatchNormKernels {
 
     /** The sum of a row of accumulators: halved in place (vectorised, constant offsets) down to 16, then in double. */
     private static double fold(float[] acc) {
-        for (int half = ROW / 2; half >= 16; half /= 2) {
+        for (int half = acc.length / 2; half >= 16; half /= 2) {
             for (int j = 0; j < half; j++) {
                 acc[j] += acc[j + half];
             }
@@ -304,41 +361,45 @@ final class BatchNormKernels {
         return t;
     }
 
-    private static int rowCount(int m) {
-        return (m + ROW - 1) / ROW;
+    /**
+     * Sets the layout of n planes of s values: as many whole planes per row as fit in {@link #ROW} (at least
+     * one), accumulators as long as a row; returns {@code rows}, or rows of that length.
+     */
+    private float[][] layout(float[][] rows, int n, int s) {
+        perRow = Math.max(1, ROW / s);
+        rowCount = (n + perRow - 1) / perRow;
+        int accLength = Integer.highestOneBit(Math.max(16, perRow * s - 1)) * 2;
+        if (acc1.length != accLength) {
+            acc1 = new float[accLength];
+            acc2 = new float[accLength];
+        }
+        return rows(rows, rowCount, perRow * s + ROW_SLACK);
     }
 
-    private static int rowLength(int m, int r) {
-        return Math.min(ROW, m - r * ROW);
+    /** The values in row r: its planes times s (the last row may hold fewer planes). */
+    private int rowLength(int n, int s, int r) {
+        return Math.min(perRow, n - r * perRow) * s;
     }
 
-    private static void gather(FloatBuffer from, float[][] to, int n, int c, int s, int ch) {
+    private void gather(FloatBuffer from, float[][] to, int n, int c, int s, int ch) {
         copy(from, to, n, c, s, ch, true);
     }
 
-    private static void scatter(FloatBuffer to, float[][] from, int n, int c, int s, int ch) {
+    private void scatter(FloatBuffer to, float[][] from, int n, int c, int s, int ch) {
         copy(to, from, n, c, s, ch, false);
     }
 
     /**
-     * Copies channel {@code ch}'s n runs of s values between the [N, C, S] buffer and rows of {@link #ROW}
-     * that hold them one after another: into the rows, or back out of them.
+     * Copies channel {@code ch}'s n planes of s values between the [N, C, S] buffer and the rows of
+     * {@link #layout}: into the rows, or back out of them.
      */
-    private static void copy(FloatBuffer buffer, float[][] rows, int n, int c, int s, int ch, boolean intoRows) {
+    private void copy(FloatBuffer buffer, float[][] rows, int n, int c, int s, int ch, boolean intoRows) {
         for (int i = 0; i < n; i++) {
             int at = (i * c + ch) * s;
-            int flat = i * s;
-            for (int left = s; left > 0; ) {
-                int col = flat % ROW;
-                int len = Math.min(left, ROW - col);
-                if (intoRows) {
-                    buffer.get(at, rows[flat / ROW], col, len);
-                } else {
-                    buffer.put(at, rows[flat / ROW], col, len);
-                }
-                at += len;
-                flat += len;
-                left -= len;
+            if (intoRows) {
+                buffer.get(at, rows[i / perRow], i % perRow * s, s);
+            } else {
+                buffer.put(at, rows[i / perRow], i % perRow * s, s);
             }
         }
     }

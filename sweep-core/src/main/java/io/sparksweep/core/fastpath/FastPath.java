@@ -7,10 +7,12 @@ import org.nd4j.linalg.dataset.DataSet;
  * sparksweep's training fast path, the one door to it: DL4J's oneDNN layer helpers ({@link LayerHelpers}),
  * layer objects that reuse their buffers ({@link ReusingDenseLayer}, {@link BatchNormHelper}), and the
  * MLP step on OpenBLAS ({@link MlpStep}), and the CNN's max pooling in the Vector API where the JVM has
- * it ({@link VectorPooling}). Every piece computes what DL4J computes (their tests train both
+ * it ({@link VectorPooling}), done in the batch norm's passes when it follows a batch norm and ReLU
+ * ({@link BatchNormKernels}). Every piece computes what DL4J computes (their tests train both
  * side by side); the networks stay DL4J's, so model files, evaluation and checkpoints are unchanged.
- * {@code -Dsparksweep.mlpStep=false}, {@code -Dsparksweep.vectorKernels=false} and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} put
- * DL4J's own path back, for comparison.
+ * {@code -Dsparksweep.mlpStep=false}, {@code -Dsparksweep.vectorKernels=false},
+ * {@code -Dsparksweep.fusedPooling=false} and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} put
+ * DL4J's own path back a piece at a time, for comparison.
  */
 public final class FastPath {
 
@@ -28,6 +30,12 @@ public final class FastPath {
 
     /** Whether the Vector API's loops run where they apply; a field, so that a benchmark can alternate them. */
     static boolean vectorKernels = VECTOR_API && Boolean.parseBoolean(System.getProperty(VECTOR_PROPERTY, "true"));
+
+    /** Set to false to pool in the pooling layer where a batch norm and its ReLU before it would (BatchNormKernels). */
+    public static final String FUSED_POOLING_PROPERTY = "sparksweep.fusedPooling";
+
+    /** Whether a 2x2 max pooling after a batch norm and ReLU is done in the batch norm's passes; a field, as above. */
+    static boolean fusedPooling = Boolean.parseBoolean(System.getProperty(FUSED_POOLING_PROPERTY, "true"));
 
     private FastPath() {
     }

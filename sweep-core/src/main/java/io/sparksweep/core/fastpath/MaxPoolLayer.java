@@ -36,16 +36,33 @@ public final class MaxPoolLayer extends SubsamplingLayer {
     private boolean vectorised;
     /** The input of the last training forward pass, so that backprop uses {@link #where} only for it. */
     private INDArray forwardInput;
+    /** The batch norm before the ReLU before this layer, whose helper may pool for it, or null. */
+    private BatchNormHelper fusedWith;
+    /** The pooling that the batch norm did for the last training forward pass, or null. */
+    private BatchNormKernels.Pooling fusedPooling;
 
     private MaxPoolLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    /** Replaces the network's 2x2 stride-2 max-pooling layer objects; returns how many. */
+    /**
+     * Replaces the network's 2x2 stride-2 max-pooling layer objects; returns how many. A pooling layer right
+     * after a ReLU that a batch norm's helper applies has that helper pool in training ({@link BatchNormKernels}).
+     */
     static int install(MultiLayerNetwork net) {
-        return LayerSwap.install(net, (layers, i, dataType) -> layers[i].getClass() == SubsamplingLayer.class
-                && layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf && handled(conf)
-                ? new MaxPoolLayer(layers[i].conf(), dataType) : null);
+        return LayerSwap.install(net, (layers, i, dataType) -> {
+            if (layers[i].getClass() != SubsamplingLayer.class
+                    || !(layers[i].conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf)
+                    || !handled(conf)) {
+                return null;
+            }
+            MaxPoolLayer layer = new MaxPoolLayer(layers[i].conf(), dataType);
+            if (i > 0 && layers[i - 1] instanceof ReluLayer relu && relu.fusedWith() != null) {
+                layer.fusedWith = relu.fusedWith();
+                layer.fusedWith.fusePool();
+            }
+            return layer;
+        });
     }
 
     private static boolean handled(org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf) {
@@ -58,10 +75,17 @@ public final class MaxPoolLayer extends SubsamplingLayer {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         forwardInput = null;
+        fusedPooling = null;
         if (input == null || input.dataType() != DataType.FLOAT || input.rank() != 4) {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
+        BatchNormKernels.Pooling pool = training && fusedWith != null ? fusedWith.pooledOutput(input) : null;
+        if (pool != null) {
+            fusedPooling = pool;
+            forwardInput = input;
+            return fusedForward(pool, workspaceMgr);
+        }
         INDArray x = NativeFloats.contiguousOrCopy(input);
         int planes = (int) (x.size(0) * x.size(1));
         int h = (int) x.size(2);
@@ -132,12 +156,55 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
+    /** The batch norm's pooled output, copied from its channel-major order into the NCHW output. */
+    private INDArray fusedForward(BatchNormKernels.Pooling pool, LayerWorkspaceMgr workspaceMgr) {
+        int n = (int) input.size(0);
+        int c = (int) input.size(1);
+        int windows = (pool.h / 2) * (pool.w / 2);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {n, c, pool.h / 2, pool.w / 2}, 'c');
+        FloatBuffer to = NativeFloats.buffer(out);
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                to.put((i * c + ch) * windows, pool.pooled, pool.at(n, i, ch), windows);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The incoming gradient copied into the batch norm's pooling, whose backward pass spreads it over the
+     * windows; the epsilon returned is left unwritten, as the ReLU passes it on and the batch norm reads
+     * the gradient from the pooling instead.
+     */
+    private Pair<Gradient, INDArray> fusedBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        BatchNormKernels.Pooling pool = fusedPooling;
+        fusedPooling = null;
+        forwardInput = null;
+        INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
+        int n = (int) input.size(0);
+        int c = (int) input.size(1);
+        int windows = (pool.h / 2) * (pool.w / 2);
+        FloatBuffer g = NativeFloats.buffer(dy);
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                g.get((i * c + ch) * windows, pool.gradient, pool.at(n, i, ch), windows);
+            }
+        }
+        fusedWith.gradientFromPooling();
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        return new Pair<>(new DefaultGradient(), dx);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (forwardInput == null || forwardInput != input || epsilon.dataType() != DataType.FLOAT) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
+        if (fusedPooling != null) {
+            return fusedBackward(epsilon, workspaceMgr);
+        }
         INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
         int planes = (int) (input.size(0) * input.size(1));
         int h = (int) input.size(2);

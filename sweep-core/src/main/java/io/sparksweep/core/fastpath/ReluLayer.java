@@ -59,6 +59,11 @@ public final class ReluLayer extends ActivationLayer {
         });
     }
 
+    /** The batch norm whose helper applies this layer's ReLU, or null. */
+    BatchNormHelper fusedWith() {
+        return fusedWith;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (input == null || input.dataType() != DataType.FLOAT) {
@@ -91,6 +96,11 @@ public final class ReluLayer extends ActivationLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
+        if (passedOn && fusedWith.gradientPending()) {
+            // The pooling layer after this one has handed its gradient to the batch norm directly.
+            return new Pair<>(new DefaultGradient(),
+                    workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, epsilon.shape(), 'c'));
+        }
         if (passedOn) {
             return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsilon));
         }

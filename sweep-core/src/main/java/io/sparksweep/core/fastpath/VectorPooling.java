@@ -2,6 +2,7 @@ package io.sparksweep.core.fastpath;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -78,16 +79,7 @@ final class VectorPooling {
                     }
                     FloatVector t = FloatVector.fromByteBuffer(FLOATS, in, (top + 2 * j) * Float.BYTES, ORDER);
                     FloatVector b = FloatVector.fromByteBuffer(FLOATS, in, (top + w + 2 * j) * Float.BYTES, ORDER);
-                    FloatVector tr = t.rearrange(SWAP_PAIRS);
-                    FloatVector br = b.rearrange(SWAP_PAIRS);
-                    VectorMask<Float> topRight = tr.compare(VectorOperators.GT, t);
-                    VectorMask<Float> bottomRight = br.compare(VectorOperators.GT, b);
-                    FloatVector topMax = t.max(tr);
-                    FloatVector bottomMax = b.max(br);
-                    VectorMask<Float> bottom = bottomMax.compare(VectorOperators.GT, topMax);
-                    FloatVector k = ZERO.blend(ONE, topRight).blend(TWO.blend(THREE, bottomRight), bottom);
-                    evenLanes(topMax.max(bottomMax)).intoByteBuffer(out, (o + j) * Float.BYTES, ORDER);
-                    evenLanes(k).intoArray(where, o + j);
+                    windows(t, b, where, o + j).intoByteBuffer(out, (o + j) * Float.BYTES, ORDER);
                 }
             }
         }
@@ -114,9 +106,8 @@ final class VectorPooling {
                             scalarBackward(dy, where, dx, row, o + j, Math.min(WINDOWS, wo - j), 2 * j, r);
                             continue;
                         }
-                        FloatVector g = FloatVector.fromByteBuffer(FLOATS, dy, (o + j) * Float.BYTES, ORDER).rearrange(SPREAD);
-                        FloatVector k = FloatVector.fromArray(FLOATS, where, o + j).rearrange(SPREAD);
-                        ZERO.blend(g, k.compare(VectorOperators.EQ, chosen)).intoByteBuffer(dx, (row + 2 * j) * Float.BYTES, ORDER);
+                        FloatVector g = FloatVector.fromByteBuffer(FLOATS, dy, (o + j) * Float.BYTES, ORDER);
+                        spread(g, where, o + j, chosen).intoByteBuffer(dx, (row + 2 * j) * Float.BYTES, ORDER);
                     }
                     if (w % 2 == 1) {
                         dx.putFloat((row + w - 1) * Float.BYTES, 0f);
@@ -133,10 +124,85 @@ final class VectorPooling {
     }
 
     /**
-     * Runs both passes on a small plane, every branch included, until C2 has compiled them. Until then each
-     * vector operation is an object that the interpreter and C1 allocate, a hundred times slower than
-     * C2's instructions, and a network's first batches would pay that on full-size arrays. The calls stop
-     * once a round of them averages under {@link #COMPILED_NANOS}, or after {@link #WARM_UP_ROUNDS} rounds.
+     * {@link #forward} for one [H, W] plane held in a heap array from {@code from}, its maxima and their
+     * places written from {@code at} of {@code out} and {@code where}. The vectors read up to {@link #SLACK}
+     * floats past the plane's end and write up to {@link #SLACK} past its windows: {@code src} must hold them,
+     * and what they write past the windows must be written again later (the next plane's windows), or be slack.
+     */
+    static void forwardPlane(float[] src, int from, int h, int w, float[] out, float[] where, int at) {
+        int ho = h / 2;
+        int wo = w / 2;
+        for (int i = 0; i < ho; i++) {
+            int top = from + 2 * i * w;
+            int o = at + i * wo;
+            for (int j = 0; j < wo; j += WINDOWS) {
+                FloatVector t = FloatVector.fromArray(FLOATS, src, top + 2 * j);
+                FloatVector b = FloatVector.fromArray(FLOATS, src, top + w + 2 * j);
+                windows(t, b, where, o + j).intoArray(out, o + j);
+            }
+        }
+    }
+
+    /**
+     * {@link #backward} for one plane: the gradient of the windows from {@code at} of {@code dy} and
+     * {@code where} into the [H, W] plane from {@code into} of {@code dx}. The vectors read up to
+     * {@link #SLACK} floats past the windows and write up to {@link #SLACK} past the plane, which
+     * {@code dx} must hold and which is written again later (the next plane) or slack.
+     */
+    static void backwardPlane(float[] dy, float[] where, int at, float[] dx, int into, int h, int w) {
+        int ho = h / 2;
+        int wo = w / 2;
+        for (int i = 0; i < ho; i++) {
+            int o = at + i * wo;
+            for (int r = 0; r < 2; r++) {
+                int row = into + (2 * i + r) * w;
+                FloatVector chosen = LANE_PARITY.add(2 * r);
+                for (int j = 0; j < wo; j += WINDOWS) {
+                    spread(FloatVector.fromArray(FLOATS, dy, o + j), where, o + j, chosen).intoArray(dx, row + 2 * j);
+                }
+                if (w % 2 == 1) {
+                    dx[row + w - 1] = 0f;
+                }
+            }
+        }
+        if (h % 2 == 1) {
+            Arrays.fill(dx, into + (h - 1) * w, into + h * w, 0f);
+        }
+    }
+
+    /**
+     * The maxima of the 8 windows whose top and bottom rows are {@code t} and {@code b} (a pair of lanes
+     * each), as the vector's low 8 lanes; where each was (0-3) into {@code where} from {@code at}.
+     */
+    private static FloatVector windows(FloatVector t, FloatVector b, float[] where, int at) {
+        FloatVector tr = t.rearrange(SWAP_PAIRS);
+        FloatVector br = b.rearrange(SWAP_PAIRS);
+        VectorMask<Float> topRight = tr.compare(VectorOperators.GT, t);
+        VectorMask<Float> bottomRight = br.compare(VectorOperators.GT, b);
+        FloatVector topMax = t.max(tr);
+        FloatVector bottomMax = b.max(br);
+        VectorMask<Float> bottom = bottomMax.compare(VectorOperators.GT, topMax);
+        FloatVector k = ZERO.blend(ONE, topRight).blend(TWO.blend(THREE, bottomRight), bottom);
+        evenLanes(k).intoArray(where, at);
+        return evenLanes(topMax.max(bottomMax));
+    }
+
+    /**
+     * One image row's 16 gradient elements for 8 windows: the windows' gradients, the low lanes of
+     * {@code g}, each spread over its pair of lanes and kept where {@code where} (from {@code at}) names
+     * the lane's element ({@code chosen}: 0 and 1 for the top row, 2 and 3 for the bottom one).
+     */
+    private static FloatVector spread(FloatVector g, float[] where, int at, FloatVector chosen) {
+        FloatVector k = FloatVector.fromArray(FLOATS, where, at).rearrange(SPREAD);
+        return ZERO.blend(g.rearrange(SPREAD), k.compare(VectorOperators.EQ, chosen));
+    }
+
+    /**
+     * Runs both passes, on buffers and on heap planes, on a small plane, every branch included, until C2
+     * has compiled them. Until then each vector operation is an object that the interpreter and C1
+     * allocate, a hundred times slower than C2's instructions, and a network's first batches would pay that
+     * on full-size arrays. The calls stop once a round of them averages under {@link #COMPILED_NANOS}, or
+     * after {@link #WARM_UP_ROUNDS} rounds.
      */
     static void warmUp() {
         int h = 2;
@@ -144,15 +210,21 @@ final class VectorPooling {
         ByteBuffer in = ByteBuffer.allocateDirect(h * w * Float.BYTES).order(ORDER);
         ByteBuffer out = ByteBuffer.allocateDirect(h * w).order(ORDER);
         ByteBuffer dx = ByteBuffer.allocateDirect(h * w * Float.BYTES).order(ORDER);
+        float[] plane = new float[h * w + SLACK];
         for (int i = 0; i < h * w; i++) {
             in.putFloat(i * Float.BYTES, (i * 7) % 5);
+            plane[i] = (i * 7) % 5;
         }
         float[] where = new float[h * w / 4 + SLACK];
+        float[] pooled = new float[h * w / 4 + SLACK];
+        float[] gradient = new float[h * w + SLACK];
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             long start = System.nanoTime();
             for (int k = 0; k < CALLS_PER_ROUND; k++) {
                 forward(in, out, where, 1, h, w);
                 backward(out, where, dx, 1, h, w);
+                forwardPlane(plane, 0, h, w, pooled, where, 0);
+                backwardPlane(pooled, where, 0, gradient, 0, h, w);
             }
             if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {
                 return;
@@ -162,8 +234,8 @@ final class VectorPooling {
 
     private static final int CALLS_PER_ROUND = 250;
     private static final int WARM_UP_ROUNDS = 160;
-    /** A warm-up call's time between C2's and C1's for that plane, which differ some fiftyfold. */
-    private static final int COMPILED_NANOS = 5_000;
+    /** A warm-up call's time (four passes) between C2's and C1's for that plane, which differ some fiftyfold. */
+    private static final int COMPILED_NANOS = 10_000;
 
     /** Whether the vector loops apply: vectors are 512 bits wide and there is a window. */
     static boolean usable(int h, int w) {

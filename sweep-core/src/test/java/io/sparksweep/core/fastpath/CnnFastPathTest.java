@@ -113,6 +113,42 @@ class CnnFastPathTest {
         assertTrainsLikeDl4j(cnn(0.4), 784);
     }
 
+    /**
+     * The pooling done in the batch norm's passes trains exactly as the pooling layer's own: the same
+     * arithmetic in another place, so the parameters agree to the bit. The blocks' sides (28, 14, 7) cover
+     * planes that a row holds one of, several of, and odd sides.
+     */
+    @Test
+    void fusedPooling_trainsExactlyAsThePoolingLayer() {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        assumeTrue(FastPath.vectorKernels && VectorPooling.usable(2, 2), "no 512-bit Vector API here");
+        MultiLayerConfiguration conf = cnn(0.4);
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+        for (int k = 0; k < 2; k++) {
+            nets[k] = new MultiLayerNetwork(conf.clone());
+            nets[k].init();
+            FastPath.install(nets[k]);
+        }
+        nets[1].setParams(nets[0].params().dup());
+        try {
+            for (int step = 0; step < 4; step++) {
+                DataSet b = batch(step, 16, 784);
+                for (int k = 0; k < 2; k++) {
+                    FastPath.fusedPooling = k == 0;
+                    Nd4j.getRandom().setSeed(100 + step);
+                    nets[k].fit(b);
+                }
+                assertEquals(nets[1].score(), nets[0].score(), 0.0, "score after step " + step);
+            }
+        } finally {
+            FastPath.fusedPooling = true;
+        }
+        INDArray fused = nets[0].params();
+        INDArray own = nets[1].params();
+        assertTrue(fused.equals(own), "parameters differ by " + fused.sub(own).amaxNumber());
+    }
+
     /** Windows whose maximum appears twice or more: the gradient goes to one element, the first. */
     @Test
     void maxPoolingWithTies_trainsAsDl4jDoes() {

@@ -15,20 +15,30 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Times the tutorial CNN's training step with the Vector API's loops ({@link VectorPooling}) and with
- * the plain loops, alternating in one JVM so that the machine's drift
- * falls on both alike, and prints the median times and the median and quartiles of the pairs' ratios.
- * A benchmark, not a test: docs/performance.md gives the command. Arguments: steps per run (10) and
- * pairs of runs (24).
+ * Times the tutorial CNN's training step with one of the fast path's switches on and off, alternating in
+ * one JVM so that the machine's drift falls on both alike, and prints the median times and the median and
+ * quartiles of the pairs' ratios. The switches: {@code vector}, the Vector API's loops against the plain
+ * ones ({@link FastPath#vectorKernels}); {@code fused}, the pooling done in the batch norm's passes against
+ * the pooling layer's own ({@link FastPath#fusedPooling}). A benchmark, not a test: docs/performance.md gives
+ * the command. Arguments: steps per run (10), pairs of runs (24), the switch ({@code vector}).
  */
-public final class VectorKernelsAlternation {
+public final class FastPathAlternation {
 
-    private VectorKernelsAlternation() {
+    private FastPathAlternation() {
+    }
+
+    private static void set(String which, boolean on) {
+        switch (which) {
+            case "vector" -> FastPath.vectorKernels = on;
+            case "fused" -> FastPath.fusedPooling = on;
+            default -> throw new IllegalArgumentException("switch: vector or fused, not " + which);
+        }
     }
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        String which = args.length > 2 ? args[2] : "vector";
         TrialParams p = new TrialParams(Architecture.CNN, new OptimizerSpec.Momentum(0.9), 0.01, 64, 0.0, 0.0);
         MultiLayerNetwork net = NetworkFactory.build(p, new LrSchedule.Constant(), 1);
         DataSet[] batches = new DataSet[8];
@@ -41,32 +51,32 @@ public final class VectorKernelsAlternation {
             batches[i] = new DataSet(x, y);
         }
         for (int w = 0; w < 30; w++) {
-            FastPath.vectorKernels = w % 2 == 0;
+            set(which, w % 2 == 0);
             net.fit(batches[w % batches.length]);
         }
-        List<Double> vector = new ArrayList<>();
-        List<Double> plain = new ArrayList<>();
+        List<Double> on = new ArrayList<>();
+        List<Double> off = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (int pair = 0; pair < pairs; pair++) {
             double[] ms = new double[2];
             for (int k = 0; k < 2; k++) {
                 boolean v = (pair + k) % 2 == 0;
-                FastPath.vectorKernels = v;
+                set(which, v);
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
                     net.fit(batches[s % batches.length]);
                 }
                 ms[v ? 0 : 1] = (System.nanoTime() - t0) / 1e6 / steps;
             }
-            vector.add(ms[0]);
-            plain.add(ms[1]);
+            on.add(ms[0]);
+            off.add(ms[1]);
             ratios.add(ms[1] / ms[0]);
         }
-        Collections.sort(vector);
-        Collections.sort(plain);
+        Collections.sort(on);
+        Collections.sort(off);
         Collections.sort(ratios);
-        System.out.printf("ms per step, medians: vector %.1f, plain %.1f; plain/vector per pair: median %.3f, quartiles %.3f-%.3f"
-                        + " (%d pairs of %d steps)%n", vector.get(pairs / 2), plain.get(pairs / 2), ratios.get(pairs / 2),
+        System.out.printf("%s: ms per step, medians: on %.1f, off %.1f; off/on per pair: median %.3f, quartiles %.3f-%.3f"
+                        + " (%d pairs of %d steps)%n", which, on.get(pairs / 2), off.get(pairs / 2), ratios.get(pairs / 2),
                 ratios.get(pairs / 4), ratios.get(3 * pairs / 4), pairs, steps);
     }
 }
