@@ -37,6 +37,12 @@ public final class FastPath {
     /** Whether a 2x2 max pooling after a batch norm and ReLU is done in the batch norm's passes; a field, as above. */
     static boolean fusedPooling = Boolean.parseBoolean(System.getProperty(FUSED_POOLING_PROPERTY, "true"));
 
+    /**
+     * Whether the first convolution's weight gradient uses {@link VectorConvolution} where the Vector API's
+     * loops run, rather than im2col and OpenBLAS; a field for benchmarks alone.
+     */
+    static boolean vectorGradients = true;
+
     private FastPath() {
     }
 
@@ -56,20 +62,26 @@ public final class FastPath {
     /** Call after a network is initialised or restored: swaps in the fast layer objects for training. */
     public static void install(MultiLayerNetwork net) {
         ReusingDenseLayer.install(net);
-        ReusingConvolutionLayer.install(net);
+        int convolutions = ReusingConvolutionLayer.install(net);
         BatchNormHelper.install(net);
         ReluLayer.install(net);
-        if (MaxPoolLayer.install(net) > 0 && vectorKernels && VectorPooling.usable(2, 2)) {
+        int poolings = MaxPoolLayer.install(net);
+        if (convolutions + poolings > 0 && vectorKernels && VectorPooling.usable(2, 2)) {
             warmUpVectorKernels();
         }
     }
 
     private static boolean warm;
 
-    /** Once per JVM, before the first network that uses them trains (see {@link VectorPooling#warmUp}). */
+    /**
+     * Once per JVM, before the first network that uses them trains (see {@link VectorPooling#warmUp}).
+     * Both warm-ups run whenever either kind of layer is there: a second network of the other kind would
+     * otherwise start cold.
+     */
     private static synchronized void warmUpVectorKernels() {
         if (!warm) {
             VectorPooling.warmUp();
+            VectorConvolution.warmUp();
             warm = true;
         }
     }

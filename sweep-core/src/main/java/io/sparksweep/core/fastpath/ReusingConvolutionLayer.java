@@ -43,6 +43,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
     private float[] image = new float[0];
     private FloatPointer patchesNative;
     private INDArray patchesArray;
+    /** The Vector API's gradients, where the JVM has it ({@link FastPath#vectorKernels}); created on first use. */
+    private VectorConvolution vectorGradient;
 
     private ReusingConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -85,9 +87,10 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
 
     /**
      * For the first layer, only the weight and bias gradients: dW = sum over the batch of dy_n times the
-     * image's 3x3 patches (im2col and one OpenBLAS product per image), without oneDNN's backward-data
-     * convolution, which computes the gradient with respect to the pixels. The input gradient returned is
-     * zeros: DL4J's {@code fit} passes it through the input preprocessor and drops it.
+     * image's 3x3 patches ({@link VectorConvolution}, or without the Vector API im2col and one OpenBLAS
+     * product per image), without oneDNN's backward-data convolution, which computes the gradient with
+     * respect to the pixels. The input gradient returned is zeros: DL4J's {@code fit} passes it through
+     * the input preprocessor and drops it.
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -112,6 +115,38 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         int pw = conf.getPadding()[1];
         int k = ic * kh * kw;
         int positions = ho * wo;
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+        Gradient gradient = new DefaultGradient();
+        if (FastPath.vectorKernels && FastPath.vectorGradients && VectorConvolution.usable()) {
+            if (vectorGradient == null) {
+                vectorGradient = new VectorConvolution();
+            }
+            float[] dW = new float[oc * k];
+            float[] dB = hasBias() ? new float[oc] : null;
+            vectorGradient.weightGradient(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
+            NativeFloats.buffer(weightGrad).put(0, dW);
+            if (dB != null && NativeFloats.contiguous(biasGrad)) {
+                NativeFloats.buffer(biasGrad).put(0, dB);
+            } else if (dB != null) {
+                biasGrad.assign(Nd4j.createFromArray(dB).reshape(biasGrad.shape()));
+            }
+        } else {
+            im2colGradient(x, dy, weightGrad, biasGrad, n, ic, h, w, oc, ho, wo, kh, kw, ph, pw);
+        }
+        if (hasBias()) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        return new Pair<>(gradient, inputGrad);
+    }
+
+    /** The weight and bias gradients by im2col and one OpenBLAS product per image. */
+    private void im2colGradient(INDArray x, INDArray dy, INDArray weightGrad, INDArray biasGrad, int n, int ic, int h, int w,
+                                int oc, int ho, int wo, int kh, int kw, int ph, int pw) {
+        int k = ic * kh * kw;
+        int positions = ho * wo;
         if (patches.length < positions * k) {
             patches = new float[positions * k];
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -122,8 +157,6 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         if (image.length < ic * h * w) {
             image = new float[ic * h * w];
         }
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
         FloatPointer dW = NativeFloats.pointer(weightGrad);
         FloatBuffer xs = NativeFloats.buffer(x);
         FloatPointer dys = NativeFloats.pointer(dy);
@@ -148,14 +181,9 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, k, positions, 1f,
                     NativeFloats.at(dys.address() + (long) img * oc * positions * Float.BYTES, (long) oc * positions), positions, patchesNative, k, img == 0 ? 0f : 1f, dW, k);
         }
-        Gradient gradient = new DefaultGradient();
         if (hasBias()) {
             dy.reshape(n, oc, positions).sum(biasGrad.reshape(oc), 0, 2);
-            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
-        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-        INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        return new Pair<>(gradient, inputGrad);
     }
 
     /** Stride 1, no dilation, NCHW float arrays, identity activation, no dropout or weight noise. */

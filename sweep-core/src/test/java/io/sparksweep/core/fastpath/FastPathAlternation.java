@@ -19,8 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * one JVM so that the machine's drift falls on both alike, and prints the median times and the median and
  * quartiles of the pairs' ratios. The switches: {@code vector}, the Vector API's loops against the plain
  * ones ({@link FastPath#vectorKernels}); {@code fused}, the pooling done in the batch norm's passes against
- * the pooling layer's own ({@link FastPath#fusedPooling}). A benchmark, not a test: docs/performance.md gives
- * the command. Arguments: steps per run (10), pairs of runs (24), the switch ({@code vector}).
+ * the pooling layer's own ({@link FastPath#fusedPooling}); {@code conv}, the first convolution's weight
+ * gradient in the Vector API against im2col and OpenBLAS ({@link FastPath#vectorGradients}). A benchmark,
+ * not a test: docs/performance.md gives the command. Arguments: steps per run (10), pairs of runs (24),
+ * the switch ({@code vector}).
  */
 public final class FastPathAlternation {
 
@@ -31,7 +33,8 @@ public final class FastPathAlternation {
         switch (which) {
             case "vector" -> FastPath.vectorKernels = on;
             case "fused" -> FastPath.fusedPooling = on;
-            default -> throw new IllegalArgumentException("switch: vector or fused, not " + which);
+            case "conv" -> FastPath.vectorGradients = on;
+            default -> throw new IllegalArgumentException("switch: vector, fused or conv, not " + which);
         }
     }
 

@@ -1,0 +1,84 @@
+package io.sparksweep.core.fastpath;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@link VectorConvolution}'s weight and bias gradients against the definition, summed in double: kernels
+ * of 9 taps and of a count the passes pad (2x2, 1x3 with 2 channels), paddings of 0 and 1, and output
+ * planes that whole vectors do and do not cover. The buffers end where the arrays do.
+ */
+class VectorConvolutionTest {
+
+    @Test
+    void gradientsAreTheDefinitions() {
+        assertTrue(FastPath.VECTOR_API, "the test JVM runs with --add-modules=jdk.incubator.vector (conf/jvm.properties)");
+        assumeTrue(VectorConvolution.usable(), "no 512-bit vectors here");
+        // n, ic, h, w, oc, kh, kw, ph, pw
+        int[][] cases = {{4, 1, 28, 28, 8, 3, 3, 1, 1}, {3, 2, 7, 9, 5, 3, 3, 1, 1}, {2, 1, 6, 5, 3, 2, 2, 0, 0},
+                {2, 2, 5, 8, 4, 1, 3, 0, 1}, {1, 1, 4, 4, 2, 3, 3, 0, 0}};
+        Random random = new Random(11);
+        VectorConvolution conv = new VectorConvolution();
+        for (int[] c : cases) {
+            int n = c[0], ic = c[1], h = c[2], w = c[3], oc = c[4], kh = c[5], kw = c[6], ph = c[7], pw = c[8];
+            int ho = h + 2 * ph - kh + 1;
+            int wo = w + 2 * pw - kw + 1;
+            float[] x = new float[n * ic * h * w];
+            float[] dy = new float[n * oc * ho * wo];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < dy.length; i++) {
+                dy[i] = (float) random.nextGaussian();
+            }
+            int k = ic * kh * kw;
+            float[] dW = new float[oc * k];
+            float[] dB = new float[oc];
+            conv.weightGradient(direct(x).asFloatBuffer(), direct(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
+            String at = java.util.Arrays.toString(c);
+            for (int o = 0; o < oc; o++) {
+                double bias = 0;
+                for (int img = 0; img < n; img++) {
+                    for (int p = 0; p < ho * wo; p++) {
+                        bias += dy[(img * oc + o) * ho * wo + p];
+                    }
+                }
+                assertEquals(bias, dB[o], 1e-4 * (1 + Math.abs(bias)), at + " bias gradient " + o);
+                for (int ch = 0; ch < ic; ch++) {
+                    for (int a = 0; a < kh; a++) {
+                        for (int b = 0; b < kw; b++) {
+                            double sum = 0;
+                            for (int img = 0; img < n; img++) {
+                                for (int i = 0; i < ho; i++) {
+                                    for (int j = 0; j < wo; j++) {
+                                        int y = i + a - ph;
+                                        int xx = j + b - pw;
+                                        if (y >= 0 && y < h && xx >= 0 && xx < w) {
+                                            sum += (double) dy[((img * oc + o) * ho + i) * wo + j] * x[((img * ic + ch) * h + y) * w + xx];
+                                        }
+                                    }
+                                }
+                            }
+                            int t = (ch * kh + a) * kw + b;
+                            assertEquals(sum, dW[o * k + t], 1e-4 * (1 + Math.abs(sum)), at + " weight gradient " + o + "," + t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static ByteBuffer direct(float[] values) {
+        ByteBuffer b = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < values.length; i++) {
+            b.putFloat(i * Float.BYTES, values[i]);
+        }
+        return b;
+    }
+}
