@@ -52,7 +52,10 @@ class ReusingDenseLayerTest {
         }
         INDArray a = plain.params();
         INDArray b = reusing.params();
-        assertTrue(a.equalsWithEps(b, 1e-5), "parameters differ by " + a.sub(b).amaxNumber());
+        // 1e-4, not less: a dense bias before a batch norm has a gradient of pure rounding noise (the batch
+        // norm removes any shift), whose value follows the alignment of ND4J's buffers from run to run; a
+        // fresh clone's CI run saw 4.5e-5 there once.
+        assertTrue(a.equalsWithEps(b, 1e-4), "parameters differ by " + a.sub(b).amaxNumber());
     }
 
     private static DataSet batch(int seed) {
