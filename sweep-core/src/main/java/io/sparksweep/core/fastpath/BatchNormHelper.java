@@ -52,7 +52,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     private boolean trainingFused;
     /** Set by {@link MaxPoolLayer#install} when a 2x2 max pooling follows the fused ReLU. */
     private boolean poolAfter;
-    private BatchNormKernels.Pooling pooling;
+    private FusedPooling pooling;
     /** The training output whose pooling {@link #pooling} holds, which the pooling layer then takes from there. */
     private INDArray pooledOutput;
     /** Set by the pooling layer's backward pass: the gradient is in {@link #pooling}, not in the epsilon. */
@@ -127,7 +127,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                 }
             }
             stats = this.training;
-            BatchNormKernels.Pooling pool = poolingFor(in);
+            FusedPooling pool = poolingFor(in);
             kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
                     stats, true, null, null, fuseRelu, pool);
             if (pool != null) {
@@ -153,7 +153,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma, INDArray beta,
                                                      INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
-        BatchNormKernels.Pooling pool = gradientPending ? pooling : null;
+        FusedPooling pool = gradientPending ? pooling : null;
         gradientPending = false;
         if (training == null || !handled(input, format, gamma, beta) || dGammaView == null || dBetaView == null
                 || input.size(1) != training.mean.length) {
@@ -198,7 +198,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     }
 
     /** The pooling of the training output {@code x}, computed with it; null when {@code x} is not that output. */
-    BatchNormKernels.Pooling pooledOutput(INDArray x) {
+    FusedPooling pooledOutput(INDArray x) {
         return x != null && x == pooledOutput ? pooling : null;
     }
 
@@ -217,7 +217,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     }
 
     /** The pooling for a training input of NCHW shape, when it is to be fused; otherwise null. */
-    private BatchNormKernels.Pooling poolingFor(INDArray x) {
+    private FusedPooling poolingFor(INDArray x) {
         if (!poolAfter || !fuseRelu || x.rank() != 4 || !FastPath.vectorKernels || !FastPath.fusedPooling) {
             return null;
         }
@@ -229,7 +229,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             return null;
         }
         if (pooling == null || !pooling.fits(n, c, h, w)) {
-            pooling = new BatchNormKernels.Pooling(n, c, h, w);
+            pooling = new FusedPooling(n, c, h, w);
         }
         return pooling;
     }

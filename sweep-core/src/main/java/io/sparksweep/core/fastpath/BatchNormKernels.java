@@ -9,7 +9,7 @@ import java.util.Arrays;
  * into vector instructions. A convolution's activations are read channel by channel: the N planes of S
  * values of one channel are copied into heap rows of whole planes that stay in the core's cache for the
  * passes of that channel (statistics, then normalisation), so each element is read from and written to
- * memory once. A 2x2 max pooling after the fused ReLU ({@link Pooling}) is done there too: its forward
+ * memory once. A 2x2 max pooling after the fused ReLU ({@link FusedPooling}) is done there too: its forward
  * pass pools the rows before they leave the cache, and its backward pass writes the gradient into them,
  * so that the pooling layer reads and writes only the pooled quarter.
  *
@@ -26,8 +26,6 @@ final class BatchNormKernels {
 
     /** The least length of the rows a channel is held in (whole planes), long enough that loop set-up is small. */
     static final int ROW = 512;
-    /** Floats past each row's planes, which the pooling's vectors read and write (VectorPooling.SLACK). */
-    private static final int ROW_SLACK = 16;
 
     private float[][] xRows = new float[0][];
     private float[][] gRows = new float[0][];
@@ -40,40 +38,6 @@ final class BatchNormKernels {
     private float[] columns1 = new float[0];
     private float[] columns2 = new float[0];
     private float[] coefficients = new float[0];
-
-    /**
-     * The 2x2, stride-2 max pooling of [N, C, H, W] that follows the batch norm and its fused ReLU, done by
-     * {@link VectorPooling}'s plane loops on the rows. Its arrays are channel-major, [C][N][H/2 x W/2]
-     * plus {@link VectorPooling#SLACK}, the order in which the channels are computed.
-     */
-    static final class Pooling {
-        final int h;
-        final int w;
-        /** The forward pass's maxima. */
-        final float[] pooled;
-        /** Where each maximum was, 0-3 in row order. */
-        final float[] where;
-        /** The backward pass's incoming gradient of the pooled array. */
-        final float[] gradient;
-
-        Pooling(int n, int c, int h, int w) {
-            this.h = h;
-            this.w = w;
-            int size = n * c * (h / 2) * (w / 2) + ROW_SLACK;
-            pooled = new float[size];
-            where = new float[size];
-            gradient = new float[size];
-        }
-
-        boolean fits(int n, int c, int h, int w) {
-            return this.h == h && this.w == w && pooled.length == n * c * (h / 2) * (w / 2) + ROW_SLACK;
-        }
-
-        /** Where plane (sample i, channel ch)'s windows start in the arrays. */
-        int at(int n, int i, int ch) {
-            return (ch * n + i) * (h / 2) * (w / 2);
-        }
-    }
 
     /** Per channel: the batch mean, the population variance, and 1 / sqrt(var + eps). */
     static final class Statistics {
@@ -99,7 +63,7 @@ final class BatchNormKernels {
      * {@code pool} (after a fused ReLU), pools the output into it too.
      */
     void forward(FloatBuffer x, FloatBuffer out, int n, int c, int s, float[] gamma, float[] beta, double eps,
-                 Statistics stats, boolean training, float[] mean, float[] variance, boolean relu, Pooling pool) {
+                 Statistics stats, boolean training, float[] mean, float[] variance, boolean relu, FusedPooling pool) {
         if (s == 1) {
             forwardRows(x, out, n, c, gamma, beta, eps, stats, training, mean, variance, relu);
             return;
@@ -151,11 +115,11 @@ final class BatchNormKernels {
     /**
      * The gradient with respect to {@code x} into {@code dx}, and those with respect to gamma and beta,
      * given the incoming gradient {@code dy} and the statistics of the forward pass on the same x; with
-     * {@code pool}, the incoming gradient is that of the pooled output, {@link Pooling#gradient}, and
+     * {@code pool}, the incoming gradient is that of the pooled output, {@link FusedPooling#gradient}, and
      * {@code dy} is not read.
      */
     void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int n, int c, int s, float[] gamma, Statistics stats,
-                  float[] dGamma, float[] dBeta, boolean relu, Pooling pool) {
+                  float[] dGamma, float[] dBeta, boolean relu, FusedPooling pool) {
         if (s == 1) {
             backwardRows(x, dy, dx, n, c, gamma, stats, dGamma, dBeta, relu);
             return;
@@ -373,7 +337,7 @@ final class BatchNormKernels {
             acc1 = new float[accLength];
             acc2 = new float[accLength];
         }
-        return rows(rows, rowCount, perRow * s + ROW_SLACK);
+        return rows(rows, rowCount, perRow * s + VectorPooling.SLACK); // past the planes: the pooling's vectors read and write there
     }
 
     /** The values in row r: its planes times s (the last row may hold fewer planes). */

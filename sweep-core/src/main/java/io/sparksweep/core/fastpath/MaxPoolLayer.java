@@ -39,7 +39,7 @@ public final class MaxPoolLayer extends SubsamplingLayer {
     /** The batch norm before the ReLU before this layer, whose helper may pool for it, or null. */
     private BatchNormHelper fusedWith;
     /** The pooling that the batch norm did for the last training forward pass, or null. */
-    private BatchNormKernels.Pooling fusedPooling;
+    private FusedPooling fusedPooling;
 
     private MaxPoolLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -80,7 +80,7 @@ public final class MaxPoolLayer extends SubsamplingLayer {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
-        BatchNormKernels.Pooling pool = training && fusedWith != null ? fusedWith.pooledOutput(input) : null;
+        FusedPooling pool = training && fusedWith != null ? fusedWith.pooledOutput(input) : null;
         if (pool != null) {
             fusedPooling = pool;
             forwardInput = input;
@@ -157,18 +157,12 @@ public final class MaxPoolLayer extends SubsamplingLayer {
     }
 
     /** The batch norm's pooled output, copied from its channel-major order into the NCHW output. */
-    private INDArray fusedForward(BatchNormKernels.Pooling pool, LayerWorkspaceMgr workspaceMgr) {
+    private INDArray fusedForward(FusedPooling pool, LayerWorkspaceMgr workspaceMgr) {
         int n = (int) input.size(0);
         int c = (int) input.size(1);
-        int windows = (pool.h / 2) * (pool.w / 2);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {n, c, pool.h / 2, pool.w / 2}, 'c');
-        FloatBuffer to = NativeFloats.buffer(out);
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                to.put((i * c + ch) * windows, pool.pooled, pool.at(n, i, ch), windows);
-            }
-        }
+        pool.pooledInto(NativeFloats.buffer(out), n, c);
         return out;
     }
 
@@ -178,19 +172,13 @@ public final class MaxPoolLayer extends SubsamplingLayer {
      * the gradient from the pooling instead.
      */
     private Pair<Gradient, INDArray> fusedBackward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        BatchNormKernels.Pooling pool = fusedPooling;
+        FusedPooling pool = fusedPooling;
         fusedPooling = null;
         forwardInput = null;
         INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
         int n = (int) input.size(0);
         int c = (int) input.size(1);
-        int windows = (pool.h / 2) * (pool.w / 2);
-        FloatBuffer g = NativeFloats.buffer(dy);
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                g.get((i * c + ch) * windows, pool.gradient, pool.at(n, i, ch), windows);
-            }
-        }
+        pool.gradientFrom(NativeFloats.buffer(dy), n, c);
         fusedWith.gradientFromPooling();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         return new Pair<>(new DefaultGradient(), dx);
