@@ -19,9 +19,6 @@ public final class DataSetTrainer implements Trainer {
 
     private static final long serialVersionUID = 1L;
 
-    /** Test images whose predictions a kept model's report shows. */
-    static final int SAMPLES = 20;
-
     @Override
     public Trained train(Segment segment, Checkpoint from, String dataSha256, DoublePredicate keep, DoublePredicate describe) {
         TrialSpec trial = segment.trial();
@@ -34,12 +31,12 @@ public final class DataSetTrainer implements Trainer {
                     clock.instant(), RunEnvironment.capture()), null);
         }
         AtomicReference<MultiLayerNetwork> net = new AtomicReference<>();
-        TrialResult result = new TrialRunner(clock).run(segment, data, from, net::set);
+        AtomicReference<Evaluator.TestDetail> tested = new AtomicReference<>();
+        TrialResult result = new TrialRunner(clock).run(segment, data, from, net::set, tested::set);
         double value = result.metric(trial.objective().metric());
         boolean trained = net.get() != null && result.status().trained() && Double.isFinite(value);
         byte[] model = trained && keep.test(value) ? Checkpoint.modelBytes(net.get()) : null;
-        Evaluator.TestDetail detail = trained && describe.test(value)
-                ? Evaluator.testDetail(net.get(), data, trial.training().evalBatchSize(), SAMPLES) : null;
+        Evaluator.TestDetail detail = trained && describe.test(value) ? tested.get() : null;
         return new Trained(result, model, detail);
     }
 }

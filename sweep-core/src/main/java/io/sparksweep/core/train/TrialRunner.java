@@ -57,6 +57,15 @@ public final class TrialRunner {
      * @param onTrained receives the network after the segment's last epoch, unless it diverged or failed
      */
     public TrialResult run(Segment segment, PreparedData data, Checkpoint from, Consumer<MultiLayerNetwork> onTrained) {
+        return run(segment, data, from, onTrained, detail -> { });
+    }
+
+    /**
+     * As {@link #run(Segment, PreparedData, Checkpoint, Consumer)}, and {@code onTestDetail} then receives what
+     * the network gets wrong on the test set, from the last epoch's own test pass.
+     */
+    public TrialResult run(Segment segment, PreparedData data, Checkpoint from, Consumer<MultiLayerNetwork> onTrained,
+                           Consumer<Evaluator.TestDetail> onTestDetail) {
         TrialSpec trial = segment.trial();
         Instant started = segment.startedAt() != null ? segment.startedAt() : clock.instant();
         List<EpochMetrics> history = new ArrayList<>(segment.before());
@@ -76,9 +85,10 @@ public final class TrialRunner {
             net.setEpochCount(segment.from());
             FastPath.TrainingStep step = FastPath.step(net, trial.params().batchSize());
             LOG.debug("trial {} trains epochs {} to {} with {}", trial.trialId(), segment.from() + 1, segment.to(), step.describe());
+            Evaluator.TestDetail[] detail = new Evaluator.TestDetail[1];
             for (int epoch = segment.from(); epoch < segment.to(); epoch++) {
                 Nd4j.getRandom().setSeed(epochSeed(trial.seed(), epoch));
-                EpochMetrics m = trainEpoch(trial, data, net, step, epoch, clock);
+                EpochMetrics m = trainEpoch(trial, data, net, step, epoch, clock, d -> detail[0] = d);
                 if (m == null) {
                     return result(trial, TrialStatus.DIVERGED, "training loss became NaN or infinite in epoch " + (epoch + 1)
                             + " (learning rate " + trial.training().schedule().rateAt(trial.params().learningRate(), epoch) + ")",
@@ -89,6 +99,9 @@ public final class TrialRunner {
                         m.trainLoss(), m.valAccuracy(), m.testAccuracy(), m.samplesPerSecond());
             }
             onTrained.accept(net);
+            if (detail[0] != null) {
+                onTestDetail.accept(detail[0]);
+            }
             return result(trial, segment.last() ? TrialStatus.COMPLETED : TrialStatus.PAUSED, null, history, started);
         } catch (Exception | OutOfMemoryError | LinkageError | StackOverflowError e) {
             LOG.warn("trial {} failed: {}", trial.trialId(), e.toString());
@@ -103,7 +116,7 @@ public final class TrialRunner {
 
     /** One epoch of training and evaluation, or null when the loss stopped being finite. */
     private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, FastPath.TrainingStep step, int epoch,
-                                           Clock clock) {
+                                           Clock clock, Consumer<Evaluator.TestDetail> testDetail) {
         int n = data.trainSize();
         int batch = trial.params().batchSize();
         int[] order = PreparedData.permutation(n, new Random(epochSeed(trial.seed(), epoch)));
@@ -123,7 +136,9 @@ public final class TrialRunner {
         net.incrementEpochCount();
         int evalBatch = trial.training().evalBatchSize();
         Evaluator.Score val = Evaluator.evaluate(net, data.valX(), data.valY(), data.valLabels(), evalBatch);
-        Evaluator.Score test = Evaluator.evaluate(net, data.testX(), data.testY(), data.testLabels(), evalBatch);
+        // The test pass also counts the confusion and keeps the first images' predictions, which a kept model's
+        // report shows: a few counts per image, where a pass of its own would run the network over the set again.
+        Evaluator.Score test = Evaluator.evaluate(net, data.testX(), data.testY(), data.testLabels(), evalBatch, testDetail);
         double lr = trial.training().schedule().rateAt(trial.params().learningRate(), epoch);
         return new EpochMetrics(epoch + 1, lr, lossSum / n, val.accuracy(), val.loss(), test.accuracy(), test.loss(),
                 seconds, n / seconds, clock.instant());

@@ -21,9 +21,12 @@ import io.sparksweep.core.spec.SweepFileParser;
 import io.sparksweep.core.spec.SweepSpec;
 import io.sparksweep.core.spec.TrainingSpec;
 import io.sparksweep.core.spec.LrSchedule;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -97,6 +101,43 @@ class TrialRunnerTest {
         assertEquals("CpuBackend+onednn", r.environment().backend());
         assertEquals(r.valAccuracy(), r.metric(Objective.Metric.VAL_ACCURACY));
         assertEquals(r.testLoss(), r.metric(Objective.Metric.TEST_LOSS));
+    }
+
+    /**
+     * The last epoch's test pass gives the report's detail: a confusion whose rows are the true classes
+     * (their sums the test set's class counts), whose diagonal is the test accuracy, and the first images'
+     * labels and predictions, each predicted class's probability that of the network's own answer.
+     */
+    @Test
+    void run_testDetail_isTheLastTestPassConfusionAndFirstPredictions() {
+        AtomicReference<MultiLayerNetwork> net = new AtomicReference<>();
+        AtomicReference<Evaluator.TestDetail> detail = new AtomicReference<>();
+        // A barely trained network, so that the confusion has mistakes to tell its rows from its columns.
+        TrialParams p = new TrialParams(new Architecture.Mlp("m", List.of(32), 0), new OptimizerSpec.Sgd(), 0.01, 16, 0, 0);
+        TrialResult r = runner.run(Segment.whole(withParams(p, 1)), data, null, net::set, detail::set);
+        assertEquals(TrialStatus.COMPLETED, r.status(), r.error());
+        assertTrue(r.testAccuracy() > 0.2 && r.testAccuracy() < 0.9, "test accuracy " + r.testAccuracy());
+        Evaluator.TestDetail d = detail.get();
+        int[] labels = data.testLabels();
+        long diagonal = 0;
+        for (int t = 0; t < 10; t++) {
+            long row = 0;
+            for (int c = 0; c < 10; c++) {
+                row += d.confusion()[t][c];
+            }
+            final int cls = t;
+            assertEquals(Arrays.stream(labels).filter(l -> l == cls).count(), row, "test images of class " + t);
+            diagonal += d.confusion()[t][t];
+        }
+        assertEquals(r.testAccuracy(), diagonal / (double) labels.length, 1e-12);
+        assertEquals(Evaluator.DETAIL_SAMPLES, d.firstLabel().length);
+        INDArray out = net.get().output(data.testX().get(
+                NDArrayIndex.interval(0, Evaluator.DETAIL_SAMPLES), NDArrayIndex.all()), false);
+        for (int i = 0; i < Evaluator.DETAIL_SAMPLES; i++) {
+            assertEquals(labels[i], d.firstLabel()[i]);
+            assertEquals(out.getRow(i).argMax().getInt(0), d.firstPredicted()[i], "image " + i);
+            assertEquals(out.getDouble(i, d.firstPredicted()[i]), d.firstProbability()[i], 1e-6, "image " + i);
+        }
     }
 
     @Test
