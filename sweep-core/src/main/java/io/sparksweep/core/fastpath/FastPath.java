@@ -43,6 +43,12 @@ public final class FastPath {
      */
     static boolean vectorGradients = true;
 
+    /**
+     * Whether the first convolution's forward pass uses {@link VectorConvolution} where the Vector API's loops
+     * run, rather than oneDNN; a field for benchmarks alone.
+     */
+    static boolean vectorForward = true;
+
     private FastPath() {
     }
 

@@ -75,6 +75,65 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         return out;
     }
 
+    /**
+     * The forward convolution of a layer with at most {@link VectorConvolution#FORWARD_TAPS} taps (the
+     * first layer's 3x3 over one channel) in the Vector API ({@link VectorConvolution#forward}), training
+     * and inference alike; every other layer, and backprop's own calls, go to DL4J's oneDNN helper.
+     */
+    @Override
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+        if (forBackprop || !vectorForward()) {
+            return super.preOutput(training, forBackprop, workspaceMgr);
+        }
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        int n = (int) input.size(0);
+        int ic = (int) input.size(1);
+        int h = (int) input.size(2);
+        int w = (int) input.size(3);
+        int oc = (int) weights.size(0);
+        int kh = conf.getKernelSize()[0];
+        int kw = conf.getKernelSize()[1];
+        int ph = conf.getPadding()[0];
+        int pw = conf.getPadding()[1];
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {n, oc, h + 2 * ph - kh + 1, w + 2 * pw - kw + 1}, 'c');
+        if (vectorGradient == null) {
+            vectorGradient = new VectorConvolution();
+        }
+        // A few dozen floats: the bias view's layout (a vector of the parameters) is not worth a case of its own.
+        float[] bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY).toFloatVector() : null;
+        float[] kernel = new float[oc * ic * kh * kw];
+        NativeFloats.buffer(weights).get(0, kernel);
+        vectorGradient.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw, kernel, bias);
+        return new Pair<>(z, null);
+    }
+
+    /**
+     * Whether {@link #preOutput} computes the convolution itself: the Vector API's loops run, a kernel
+     * {@link VectorConvolution#forwardTakes}, NCHW float arrays in one run each, stride 1 without dilation or
+     * weight noise, and an output whose bytes an int indexes.
+     */
+    private boolean vectorForward() {
+        if (!(FastPath.vectorKernels && FastPath.vectorForward && VectorConvolution.usable()) || input == null) {
+            return false;
+        }
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        if (input.rank() != 4 || !NativeFloats.contiguous(input) || weights.rank() != 4 || !NativeFloats.contiguous(weights)
+                || input.size(1) != weights.size(1)
+                || conf.getCnn2dDataFormat() != CNN2DFormat.NCHW || conf.getConvolutionMode() != ConvolutionMode.Truncate
+                || !Arrays.equals(conf.getStride(), new int[] {1, 1}) || !Arrays.equals(conf.getDilation(), new int[] {1, 1})
+                || conf.getWeightNoise() != null
+                || !VectorConvolution.forwardTakes((int) input.size(1), conf.getKernelSize()[0], conf.getKernelSize()[1])) {
+            return false;
+        }
+        long ho = input.size(2) + 2L * conf.getPadding()[0] - conf.getKernelSize()[0] + 1;
+        long wo = input.size(3) + 2L * conf.getPadding()[1] - conf.getKernelSize()[1] + 1;
+        return ho > 0 && wo > 0 && input.size(0) * weights.size(0) * ho * wo * Float.BYTES <= Integer.MAX_VALUE
+                && input.length() * Float.BYTES <= Integer.MAX_VALUE;
+    }
+
     @Override
     protected Pair<INDArray, INDArray> preOutput4d(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
         if (forBackprop && forwardOutput != null && forwardInput == input && helper != null && helperCountFail == 0) {

@@ -81,6 +81,99 @@ final class VectorConvolution {
     }
 
     /**
+     * Taps the forward pass holds in registers, one named vector each: a 3x3 kernel over one channel, the
+     * tutorial's first layer, or fewer taps padded with zero weights.
+     */
+    static final int FORWARD_TAPS = 9;
+
+    private float[] kernel = new float[0];
+
+    /** Whether {@link #forward} takes a kernel of {@code ic} channels of kh x kw taps. */
+    static boolean forwardTakes(int ic, int kh, int kw) {
+        return ic * kh * kw <= FORWARD_TAPS;
+    }
+
+    /**
+     * The convolution itself, z = b + W x, for n images: writes {@code out} ([n][oc][ho][wo]) from
+     * {@code x} ([n][ic][h][w]), {@code weights} ([oc][ic kh kw]) and {@code bias} ([oc], or null), stride
+     * 1 with paddings ph and pw, for kernels that {@link #forwardTakes}. Per image the taps' rows are laid
+     * out as for the gradient; each vector of output positions then loads its 9 taps once and writes every
+     * output channel from them, so the image is read once however many channels there are. This replaces
+     * oneDNN's convolution for the first layer, which with one input channel is cheap next to the reorders
+     * around it: libnd4j copies the unwritten output into oneDNN's channel-last layout before the call and
+     * the result back after it.
+     */
+    void forward(FloatBuffer x, ByteBuffer out, int n, int ic, int h, int w, int oc, int kh, int kw, int ph, int pw,
+                 float[] weights, float[] bias) {
+        int ho = h + 2 * ph - kh + 1;
+        int wo = w + 2 * pw - kw + 1;
+        int positions = ho * wo;
+        int k = ic * kh * kw;
+        if (!forwardTakes(ic, kh, kw)) {
+            throw new IllegalArgumentException("the forward pass takes at most " + FORWARD_TAPS + " taps, not " + k);
+        }
+        if (image.length < ic * h * w) {
+            image = new float[ic * h * w];
+        }
+        if (taps.length < FORWARD_TAPS * positions) {
+            taps = new float[FORWARD_TAPS * positions];
+        }
+        Arrays.fill(taps, k * positions, FORWARD_TAPS * positions, 0f);
+        if (kernel.length < oc * FORWARD_TAPS) {
+            kernel = new float[oc * FORWARD_TAPS];
+        }
+        Arrays.fill(kernel, 0, oc * FORWARD_TAPS, 0f);
+        for (int o = 0; o < oc; o++) {
+            System.arraycopy(weights, o * k, kernel, o * FORWARD_TAPS, k);
+        }
+        int vectorEnd = positions - positions % LANES;
+        for (int img = 0; img < n; img++) {
+            x.get(img * ic * h * w, image, 0, ic * h * w);
+            layOutTaps(ic, h, w, kh, kw, ph, pw, ho, wo);
+            int first = img * oc * positions;
+            for (int p = 0; p < vectorEnd; p += LANES) {
+                outputs(out, first, p, positions, oc, bias);
+            }
+            for (int p = vectorEnd; p < positions; p++) {
+                for (int o = 0; o < oc; o++) {
+                    float z = bias == null ? 0f : bias[o];
+                    for (int t = 0; t < FORWARD_TAPS; t++) {
+                        z += taps[t * positions + p] * kernel[o * FORWARD_TAPS + t];
+                    }
+                    out.putFloat((first + o * positions + p) * Float.BYTES, z);
+                }
+            }
+        }
+    }
+
+    /** Every output channel's vector at positions p to p + LANES of the image whose output starts at {@code first}. */
+    private void outputs(ByteBuffer out, int first, int p, int positions, int oc, float[] bias) {
+        FloatVector t0 = FloatVector.fromArray(FLOATS, taps, p);
+        FloatVector t1 = FloatVector.fromArray(FLOATS, taps, positions + p);
+        FloatVector t2 = FloatVector.fromArray(FLOATS, taps, 2 * positions + p);
+        FloatVector t3 = FloatVector.fromArray(FLOATS, taps, 3 * positions + p);
+        FloatVector t4 = FloatVector.fromArray(FLOATS, taps, 4 * positions + p);
+        FloatVector t5 = FloatVector.fromArray(FLOATS, taps, 5 * positions + p);
+        FloatVector t6 = FloatVector.fromArray(FLOATS, taps, 6 * positions + p);
+        FloatVector t7 = FloatVector.fromArray(FLOATS, taps, 7 * positions + p);
+        FloatVector t8 = FloatVector.fromArray(FLOATS, taps, 8 * positions + p);
+        for (int o = 0; o < oc; o++) {
+            int at = o * FORWARD_TAPS;
+            FloatVector z = FloatVector.broadcast(FLOATS, bias == null ? 0f : bias[o]);
+            z = t0.fma(FloatVector.broadcast(FLOATS, kernel[at]), z);
+            z = t1.fma(FloatVector.broadcast(FLOATS, kernel[at + 1]), z);
+            z = t2.fma(FloatVector.broadcast(FLOATS, kernel[at + 2]), z);
+            z = t3.fma(FloatVector.broadcast(FLOATS, kernel[at + 3]), z);
+            z = t4.fma(FloatVector.broadcast(FLOATS, kernel[at + 4]), z);
+            z = t5.fma(FloatVector.broadcast(FLOATS, kernel[at + 5]), z);
+            z = t6.fma(FloatVector.broadcast(FLOATS, kernel[at + 6]), z);
+            z = t7.fma(FloatVector.broadcast(FLOATS, kernel[at + 7]), z);
+            z = t8.fma(FloatVector.broadcast(FLOATS, kernel[at + 8]), z);
+            z.intoByteBuffer(out, (first + o * positions + p) * Float.BYTES, ORDER);
+        }
+    }
+
+    /**
      * One gradient row (from element {@code row} of dy) times taps {@code from} to {@code from + GROUP},
      * added to their partial sums (and the row's own sum to the bias's, at {@code biasAt} unless negative);
      * the positions past the last whole vector are added one at a time.
@@ -158,8 +251,9 @@ final class VectorConvolution {
     }
 
     /**
-     * Runs the gradient on a small image until C2 has compiled it, as {@link VectorPooling#warmUp} does for
-     * the pooling: until then each vector operation is an object, and the first batches would pay that.
+     * Runs the gradient and the forward pass on a small image until C2 has compiled them, as
+     * {@link VectorPooling#warmUp} does for the pooling: until then each vector operation is an object,
+     * and the first batches would pay that.
      */
     static void warmUp() {
         int side = 6;
@@ -176,6 +270,7 @@ final class VectorConvolution {
             long start = System.nanoTime();
             for (int k = 0; k < CALLS_PER_ROUND; k++) {
                 conv.weightGradient(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, dW, dB);
+                conv.forward(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, dW, dB);
             }
             if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {
                 return;
@@ -185,8 +280,8 @@ final class VectorConvolution {
 
     private static final int CALLS_PER_ROUND = 250;
     private static final int WARM_UP_ROUNDS = 160;
-    /** A warm-up call's time between C2's and C1's for that image (some 2 and 20-30 microseconds). */
-    private static final int COMPILED_NANOS = 6_000;
+    /** A warm-up pair of calls' time between C2's and C1's for that image (some 3 and 30-40 microseconds). */
+    private static final int COMPILED_NANOS = 8_000;
 
     /** Whether the vector loops apply: vectors are 512 bits wide. */
     static boolean usable() {

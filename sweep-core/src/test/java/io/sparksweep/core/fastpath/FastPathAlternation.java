@@ -20,9 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * quartiles of the pairs' ratios. The switches: {@code vector}, the Vector API's loops against the plain
  * ones ({@link FastPath#vectorKernels}); {@code fused}, the pooling done in the batch norm's passes against
  * the pooling layer's own ({@link FastPath#fusedPooling}); {@code conv}, the first convolution's weight
- * gradient in the Vector API against im2col and OpenBLAS ({@link FastPath#vectorGradients}). A benchmark,
+ * gradient in the Vector API against im2col and OpenBLAS ({@link FastPath#vectorGradients}); {@code forward},
+ * the first convolution in the Vector API against oneDNN's ({@link FastPath#vectorForward}). A benchmark,
  * not a test: docs/performance.md gives the command. Arguments: steps per run (10), pairs of runs (24),
- * the switch ({@code vector}).
+ * the switch ({@code vector}), and what a step is: {@code train} (a training step on 64 images, the
+ * default) or {@code inference} ({@code output} on 256 images, as the evaluation's batches).
  */
 public final class FastPathAlternation {
 
@@ -34,7 +36,8 @@ public final class FastPathAlternation {
             case "vector" -> FastPath.vectorKernels = on;
             case "fused" -> FastPath.fusedPooling = on;
             case "conv" -> FastPath.vectorGradients = on;
-            default -> throw new IllegalArgumentException("switch: vector, fused or conv, not " + which);
+            case "forward" -> FastPath.vectorForward = on;
+            default -> throw new IllegalArgumentException("switch: vector, fused, conv or forward, not " + which);
         }
     }
 
@@ -42,6 +45,8 @@ public final class FastPathAlternation {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 24;
         String which = args.length > 2 ? args[2] : "vector";
+        boolean inference = args.length > 3 && args[3].equals("inference");
+        INDArray evaluated = Nd4j.rand(DataType.FLOAT, 256, 784).muli(2).subi(1);
         TrialParams p = new TrialParams(Architecture.CNN, new OptimizerSpec.Momentum(0.9), 0.01, 64, 0.0, 0.0);
         MultiLayerNetwork net = NetworkFactory.build(p, new LrSchedule.Constant(), 1);
         DataSet[] batches = new DataSet[8];
@@ -56,6 +61,7 @@ public final class FastPathAlternation {
         for (int w = 0; w < 30; w++) {
             set(which, w % 2 == 0);
             net.fit(batches[w % batches.length]);
+            net.output(evaluated, false);
         }
         List<Double> on = new ArrayList<>();
         List<Double> off = new ArrayList<>();
@@ -67,7 +73,11 @@ public final class FastPathAlternation {
                 set(which, v);
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
-                    net.fit(batches[s % batches.length]);
+                    if (inference) {
+                        net.output(evaluated, false);
+                    } else {
+                        net.fit(batches[s % batches.length]);
+                    }
                 }
                 ms[v ? 0 : 1] = (System.nanoTime() - t0) / 1e6 / steps;
             }
@@ -78,8 +88,8 @@ public final class FastPathAlternation {
         Collections.sort(on);
         Collections.sort(off);
         Collections.sort(ratios);
-        System.out.printf("%s: ms per step, medians: on %.1f, off %.1f; off/on per pair: median %.3f, quartiles %.3f-%.3f"
-                        + " (%d pairs of %d steps)%n", which, on.get(pairs / 2), off.get(pairs / 2), ratios.get(pairs / 2),
+        System.out.printf("%s, %s: ms per step, medians: on %.1f, off %.1f; off/on per pair: median %.3f, quartiles %.3f-%.3f"
+                        + " (%d pairs of %d steps)%n", which, inference ? "inference" : "train", on.get(pairs / 2), off.get(pairs / 2), ratios.get(pairs / 2),
                 ratios.get(pairs / 4), ratios.get(3 * pairs / 4), pairs, steps);
     }
 }

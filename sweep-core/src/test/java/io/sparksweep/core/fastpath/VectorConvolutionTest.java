@@ -74,6 +74,70 @@ class VectorConvolutionTest {
         }
     }
 
+    /**
+     * The forward pass against the definition, summed in double, over the same shapes (kernels of 9 taps
+     * and fewer), with and without a bias; the output's guard elements past its end stay untouched.
+     */
+    @Test
+    void forwardIsTheDefinition() {
+        assumeTrue(VectorConvolution.usable(), "no 512-bit vectors here");
+        int[][] cases = {{4, 1, 28, 28, 8, 3, 3, 1, 1}, {3, 1, 7, 9, 5, 3, 3, 1, 1}, {2, 1, 6, 5, 3, 2, 2, 0, 0},
+                {2, 2, 5, 8, 4, 1, 3, 0, 1}, {1, 1, 4, 4, 2, 3, 3, 0, 0}, {2, 1, 5, 7, 3, 3, 3, 1, 1}};
+        Random random = new Random(12);
+        VectorConvolution conv = new VectorConvolution();
+        for (int[] c : cases) {
+            int n = c[0], ic = c[1], h = c[2], w = c[3], oc = c[4], kh = c[5], kw = c[6], ph = c[7], pw = c[8];
+            int ho = h + 2 * ph - kh + 1;
+            int wo = w + 2 * pw - kw + 1;
+            int k = ic * kh * kw;
+            float[] x = new float[n * ic * h * w];
+            float[] weights = new float[oc * k];
+            float[] bias = new float[oc];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < oc; i++) {
+                bias[i] = (float) random.nextGaussian();
+            }
+            for (boolean withBias : new boolean[] {true, false}) {
+                int guard = 16;
+                float[] initial = new float[n * oc * ho * wo + guard];
+                java.util.Arrays.fill(initial, 7f);
+                ByteBuffer out = direct(initial);
+                conv.forward(direct(x).asFloatBuffer(), out, n, ic, h, w, oc, kh, kw, ph, pw, weights, withBias ? bias : null);
+                String at = java.util.Arrays.toString(c) + (withBias ? " with bias" : " without bias");
+                for (int img = 0; img < n; img++) {
+                    for (int o = 0; o < oc; o++) {
+                        for (int i = 0; i < ho; i++) {
+                            for (int j = 0; j < wo; j++) {
+                                double z = withBias ? bias[o] : 0;
+                                for (int ch = 0; ch < ic; ch++) {
+                                    for (int a = 0; a < kh; a++) {
+                                        for (int b = 0; b < kw; b++) {
+                                            int y = i + a - ph;
+                                            int xx = j + b - pw;
+                                            if (y >= 0 && y < h && xx >= 0 && xx < w) {
+                                                z += (double) weights[o * k + (ch * kh + a) * kw + b] * x[((img * ic + ch) * h + y) * w + xx];
+                                            }
+                                        }
+                                    }
+                                }
+                                int e = ((img * oc + o) * ho + i) * wo + j;
+                                assertEquals(z, out.getFloat(e * Float.BYTES), 1e-5 * (1 + Math.abs(z)), at + " output " + e);
+                            }
+                        }
+                    }
+                }
+                for (int e = n * oc * ho * wo; e < initial.length; e++) {
+                    assertEquals(7f, out.getFloat(e * Float.BYTES), at + " guard element " + e);
+                }
+            }
+        }
+    }
+
     private static ByteBuffer direct(float[] values) {
         ByteBuffer b = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
         for (int i = 0; i < values.length; i++) {
