@@ -71,7 +71,9 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PreparedData prepared = PreparedData.prepare(MnistData.load(Path.of(spec.dataset().location())), spec.dataset(), spec.seed());
         double dataSeconds = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
         TrialResult r = new TrialRunner(Clock.systemUTC()).run(trial, prepared);
+        double trialSeconds = (System.nanoTime() - t1) / 1e9;
         if (r.error() != null) {
             System.err.println("bench: trial " + r.status() + ": " + r.error());
             return 1;
@@ -79,9 +81,10 @@ final class BenchCommand implements Callable<Integer> {
         for (EpochMetrics m : r.history()) {
             System.out.printf(Locale.ROOT, "{\"engine\": \"sparksweep\", \"model\": \"%s\", \"epoch\": %d, \"batch_size\": %d, "
                             + "\"threads\": %d, \"train_images\": %d, \"train_seconds\": %.4f, \"samples_per_second\": %.1f, "
-                            + "\"train_loss\": %.5f, \"test_accuracy\": %.4f, \"data_load_seconds\": %.3f, \"blas_core\": \"%s\"}%n",
+                            + "\"train_loss\": %.5f, \"test_accuracy\": %.4f, \"data_load_seconds\": %.3f, "
+                            + "\"trial_seconds\": %.3f, \"blas_core\": \"%s\"}%n",
                     model, m.epoch(), batchSize, threads, prepared.trainSize(), m.trainSeconds(),
-                    m.samplesPerSecond(), m.trainLoss(), m.testAccuracy(), dataSeconds, r.environment().blasCore());
+                    m.samplesPerSecond(), m.trainLoss(), m.testAccuracy(), dataSeconds, trialSeconds, r.environment().blasCore());
         }
         return 0;
     }
