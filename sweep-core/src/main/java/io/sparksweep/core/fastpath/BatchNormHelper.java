@@ -140,8 +140,21 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             if (inference == null || inference.mean.length != c) {
                 inference = new BatchNormKernels.Statistics(c);
             }
-            kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
-                    inference, false, floats(globalMean), floats(globalVar), fuseRelu, null);
+            if (s > 1 && FastPath.vectorKernels && FastPath.vectorInference && VectorConvolution.usable()
+                    && in.length() * Float.BYTES <= Integer.MAX_VALUE) {
+                float[] g = floats(gamma);
+                float[] b = floats(beta);
+                float[] mu = floats(globalMean);
+                float[] var = floats(globalVar);
+                for (int ch = 0; ch < c; ch++) {
+                    BatchNormKernels.coefficients(inference, ch, g[ch], b[ch], mu[ch], var[ch], eps);
+                }
+                VectorBatchNorm.inference(NativeFloats.bytes(in), NativeFloats.bytes(out), n * c, c, s, inference.scale,
+                        inference.shift, fuseRelu);
+            } else {
+                kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
+                        inference, false, floats(globalMean), floats(globalVar), fuseRelu, null);
+            }
         }
         if (fuseRelu) {
             fusedOutput = out;

@@ -83,12 +83,9 @@ final class BatchNormKernels {
                 mu = mean[ch];
                 var = variance[ch];
             }
-            double inv = 1.0 / Math.sqrt(var + eps);
-            stats.invStd[ch] = (float) inv;
-            float a = (float) (gamma[ch] * inv);
-            float b = (float) (beta[ch] - mu * gamma[ch] * inv);
-            stats.scale[ch] = a;
-            stats.shift[ch] = b;
+            coefficients(stats, ch, gamma[ch], beta[ch], mu, var, eps);
+            float a = stats.scale[ch];
+            float b = stats.shift[ch];
             for (int r = 0; r < rowCount; r++) {
                 float[] row = v[r];
                 int len = rowLength(n, s, r);
@@ -110,6 +107,14 @@ final class BatchNormKernels {
                 }
             }
         }
+    }
+
+    /** Channel {@code ch}'s 1 / sqrt(var + eps), and the scale and shift of y = scale x + shift, into {@code stats}. */
+    static void coefficients(Statistics stats, int ch, float gamma, float beta, double mu, double var, double eps) {
+        double inv = 1.0 / Math.sqrt(var + eps);
+        stats.invStd[ch] = (float) inv;
+        stats.scale[ch] = (float) (gamma * inv);
+        stats.shift[ch] = (float) (beta - mu * gamma * inv);
     }
 
     /**

@@ -49,6 +49,12 @@ public final class FastPath {
      */
     static boolean vectorForward = true;
 
+    /**
+     * Whether a convolution's batch norm in inference runs in place in the Vector API ({@link VectorBatchNorm})
+     * where its loops run, rather than through {@link BatchNormKernels}' heap rows; a field for benchmarks alone.
+     */
+    static boolean vectorInference = true;
+
     private FastPath() {
     }
 
@@ -88,6 +94,7 @@ public final class FastPath {
         if (!warm) {
             VectorPooling.warmUp();
             VectorConvolution.warmUp();
+            VectorBatchNorm.warmUp();
             warm = true;
         }
     }

@@ -94,12 +94,13 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         int wo = w / 2;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[] {x.size(0), x.size(1), ho, wo}, 'c');
-        if (where.length < planes * ho * wo + VectorPooling.SLACK) {
+        vectorised = FastPath.vectorKernels && VectorPooling.usable(h, w);
+        if ((training || !vectorised) && where.length < planes * ho * wo + VectorPooling.SLACK) {
             where = new float[planes * ho * wo + VectorPooling.SLACK];
         }
-        vectorised = FastPath.vectorKernels && VectorPooling.usable(h, w);
         if (vectorised) {
-            VectorPooling.forward(NativeFloats.bytes(x), NativeFloats.bytes(out), where, planes, h, w);
+            // Inference has no backward pass to need the maxima's places.
+            VectorPooling.forward(NativeFloats.bytes(x), NativeFloats.bytes(out), training ? where : null, planes, h, w);
         } else {
             scalarForward(x, out, planes, h, w);
         }

@@ -61,7 +61,8 @@ final class VectorPooling {
 
     /**
      * The maximum of each window into {@code out} and where it was (0-3 in row order, as a float) into
-     * {@code where}, which holds {@link #SLACK} more floats than there are windows.
+     * {@code where}, which holds {@link #SLACK} more floats than there are windows; with {@code where}
+     * null (inference, which has no backward pass), the maxima alone.
      */
     static void forward(ByteBuffer in, ByteBuffer out, float[] where, int planes, int h, int w) {
         int ho = h / 2;
@@ -177,13 +178,15 @@ final class VectorPooling {
     private static FloatVector windows(FloatVector t, FloatVector b, float[] where, int at) {
         FloatVector tr = t.rearrange(SWAP_PAIRS);
         FloatVector br = b.rearrange(SWAP_PAIRS);
-        VectorMask<Float> topRight = tr.compare(VectorOperators.GT, t);
-        VectorMask<Float> bottomRight = br.compare(VectorOperators.GT, b);
         FloatVector topMax = t.max(tr);
         FloatVector bottomMax = b.max(br);
-        VectorMask<Float> bottom = bottomMax.compare(VectorOperators.GT, topMax);
-        FloatVector k = ZERO.blend(ONE, topRight).blend(TWO.blend(THREE, bottomRight), bottom);
-        evenLanes(k).intoArray(where, at);
+        if (where != null) {
+            VectorMask<Float> topRight = tr.compare(VectorOperators.GT, t);
+            VectorMask<Float> bottomRight = br.compare(VectorOperators.GT, b);
+            VectorMask<Float> bottom = bottomMax.compare(VectorOperators.GT, topMax);
+            FloatVector k = ZERO.blend(ONE, topRight).blend(TWO.blend(THREE, bottomRight), bottom);
+            evenLanes(k).intoArray(where, at);
+        }
         return evenLanes(topMax.max(bottomMax));
     }
 
@@ -258,8 +261,9 @@ final class VectorPooling {
             float d = in.getFloat((at + w + 1) * Float.BYTES);
             float topMax = Math.max(a, b);
             float bottomMax = Math.max(c, d);
-            boolean bottom = bottomMax > topMax;
-            where[o + q] = bottom ? (d > c ? 3 : 2) : (b > a ? 1 : 0);
+            if (where != null) {
+                where[o + q] = bottomMax > topMax ? (d > c ? 3 : 2) : (b > a ? 1 : 0);
+            }
             out.putFloat((o + q) * Float.BYTES, Math.max(topMax, bottomMax));
         }
     }

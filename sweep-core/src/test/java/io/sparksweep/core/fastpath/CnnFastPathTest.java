@@ -106,6 +106,43 @@ class CnnFastPathTest {
         assertTrue(restored.output(x).equalsWithEps(fast.output(x), 1e-5), "restored model answers differently");
     }
 
+    /**
+     * Inference on more images than a training batch holds (as evaluation's batches of 256 after batches of
+     * 64) answers as DL4J does, with the Vector API's kernels and with the plain loops.
+     */
+    @Test
+    void inferenceOnALargerBatch_answersAsDl4jDoes() {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        MultiLayerConfiguration conf = cnn(0.0);
+        MultiLayerNetwork dl4j = new MultiLayerNetwork(conf.clone());
+        dl4j.init();
+        MultiLayerNetwork fast = new MultiLayerNetwork(conf.clone());
+        fast.init(dl4j.params().dup(), true);
+        FastPath.install(fast);
+        for (int step = 0; step < 2; step++) {
+            DataSet b = batch(step, 16, 784);
+            Nd4j.getRandom().setSeed(100 + step);
+            dl4j.fit(b);
+            Nd4j.getRandom().setSeed(100 + step);
+            fast.fit(b);
+        }
+        INDArray x = batch(42, 40, 784).getFeatures();
+        assertTrue(dl4j.params().equalsWithEps(fast.params(), 1e-4), "parameters differ");
+        INDArray expected = dl4j.output(x);
+        boolean vector = FastPath.vectorKernels;
+        try {
+            for (boolean on : new boolean[] {vector, false}) {
+                FastPath.vectorKernels = on;
+                INDArray got = fast.output(x);
+                assertTrue(expected.equalsWithEps(got, 1e-4), "vector kernels " + on + ": inference differs by "
+                        + expected.sub(got).amaxNumber());
+            }
+        } finally {
+            FastPath.vectorKernels = vector;
+        }
+    }
+
     @Test
     void tutorialCnnWithDropout_trainsAsDl4jDoes() {
         LayerHelpers.allow();

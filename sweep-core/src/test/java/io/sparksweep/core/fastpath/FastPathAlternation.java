@@ -21,10 +21,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * ones ({@link FastPath#vectorKernels}); {@code fused}, the pooling done in the batch norm's passes against
  * the pooling layer's own ({@link FastPath#fusedPooling}); {@code conv}, the first convolution's weight
  * gradient in the Vector API against im2col and OpenBLAS ({@link FastPath#vectorGradients}); {@code forward},
- * the first convolution in the Vector API against oneDNN's ({@link FastPath#vectorForward}). A benchmark,
- * not a test: docs/performance.md gives the command. Arguments: steps per run (10), pairs of runs (24),
- * the switch ({@code vector}), and what a step is: {@code train} (a training step on 64 images, the
- * default) or {@code inference} ({@code output} on 256 images, as the evaluation's batches).
+ * the first convolution in the Vector API against oneDNN's ({@link FastPath#vectorForward}); {@code bn},
+ * the batch norm's inference pass in place in the Vector API against the heap rows
+ * ({@link FastPath#vectorInference}). A benchmark, not a test: docs/performance.md gives the command.
+ * Arguments: steps per run (10), pairs of runs (24), the switch ({@code vector}), and what a step is:
+ * {@code train} (a training step on 64 images, the default) or {@code inference} ({@code output} on 256
+ * images, as the evaluation's batches).
  */
 public final class FastPathAlternation {
 
@@ -37,7 +39,8 @@ public final class FastPathAlternation {
             case "fused" -> FastPath.fusedPooling = on;
             case "conv" -> FastPath.vectorGradients = on;
             case "forward" -> FastPath.vectorForward = on;
-            default -> throw new IllegalArgumentException("switch: vector, fused, conv or forward, not " + which);
+            case "bn" -> FastPath.vectorInference = on;
+            default -> throw new IllegalArgumentException("switch: vector, fused, conv, forward or bn, not " + which);
         }
     }
 
