@@ -86,6 +86,17 @@ public final class FastPath {
     private static boolean warm;
 
     /**
+     * Warms the Vector API's kernels up now, once per JVM, where they apply: for a JVM that will train a
+     * CNN, on a thread of its own while other start-up work goes on, so that its first network does not
+     * wait for them.
+     */
+    public static void warmUp() {
+        if (vectorKernels && VectorPooling.usable(2, 2)) {
+            warmUpVectorKernels();
+        }
+    }
+
+    /**
      * Once per JVM, before the first network that uses them trains (see {@link VectorPooling#warmUp}).
      * Both warm-ups run whenever either kind of layer is there: a second network of the other kind would
      * otherwise start cold.
