@@ -10,7 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * it ({@link VectorPooling}), done in the batch norm's passes when it follows a batch norm and ReLU
  * ({@link BatchNormKernels}). Every piece computes what DL4J computes (their tests train both
  * side by side); the networks stay DL4J's, so model files, evaluation and checkpoints are unchanged.
- * {@code -Dsparksweep.mlpStep=false}, {@code -Dsparksweep.vectorKernels=false},
+ * {@code -Dsparksweep.mlpStep=false}, {@code -Dsparksweep.fastLayers=false}, {@code -Dsparksweep.vectorKernels=false},
  * {@code -Dsparksweep.fusedPooling=false} and {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} put
  * DL4J's own path back a piece at a time, for comparison.
  */
@@ -18,6 +18,12 @@ public final class FastPath {
 
     /** Set to false to train every network with DL4J's {@code fit}, for comparison with {@link MlpStep}. */
     public static final String MLP_STEP_PROPERTY = "sparksweep.mlpStep";
+
+    /**
+     * Set to false to keep DL4J's own layer objects and helpers (oneDNN's, where DL4J has them) instead of
+     * sparksweep's dense, convolution, batch norm, ReLU and pooling layers, for comparison.
+     */
+    public static final String FAST_LAYERS_PROPERTY = "sparksweep.fastLayers";
 
     /** Set to false to run the plain loops where the Vector API's ({@link VectorPooling}) would run. */
     public static final String VECTOR_PROPERTY = "sparksweep.vectorKernels";
@@ -73,6 +79,9 @@ public final class FastPath {
 
     /** Call after a network is initialised or restored: swaps in the fast layer objects for training. */
     public static void install(MultiLayerNetwork net) {
+        if (!Boolean.parseBoolean(System.getProperty(FAST_LAYERS_PROPERTY, "true"))) {
+            return;
+        }
         ReusingDenseLayer.install(net);
         int convolutions = ReusingConvolutionLayer.install(net);
         BatchNormHelper.install(net);

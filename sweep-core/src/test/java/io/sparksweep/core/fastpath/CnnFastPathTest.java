@@ -143,6 +143,27 @@ class CnnFastPathTest {
         }
     }
 
+    /** {@code -Dsparksweep.fastLayers=false} leaves every layer object DL4J's own, for comparison. */
+    @Test
+    void fastLayersOff_leavesDl4jsLayers() {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        MultiLayerNetwork net = new MultiLayerNetwork(cnn(0.4));
+        net.init();
+        System.setProperty(FastPath.FAST_LAYERS_PROPERTY, "false");
+        try {
+            FastPath.install(net);
+        } finally {
+            System.clearProperty(FastPath.FAST_LAYERS_PROPERTY);
+        }
+        for (Layer l : net.getLayers()) {
+            assertTrue(l.getClass().getName().startsWith("org.deeplearning4j."), "layer " + l.getClass());
+            assertTrue(!(l instanceof BatchNormalization bn) || !(bn.getHelper() instanceof BatchNormHelper), "batch norm helper");
+        }
+        FastPath.install(net);
+        assertEquals(3, count(net, ReusingConvolutionLayer.class), "convolutions replaced without the property");
+    }
+
     @Test
     void tutorialCnnWithDropout_trainsAsDl4jDoes() {
         LayerHelpers.allow();
