@@ -112,6 +112,10 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             this.training = null;
             return null;
         }
+        if (!training && NativeFloats.nhwcView(x) && FastPath.vectorKernels && VectorConvolution.usable()
+                && x.length() * Float.BYTES <= Integer.MAX_VALUE) {
+            return nhwcInference(x, gamma, beta, globalMean, globalVar, eps, workspaceMgr);
+        }
         INDArray in = NativeFloats.contiguousOrCopy(x);
         int n = (int) in.size(0);
         int c = (int) in.size(1);
@@ -142,13 +146,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             }
             if (s > 1 && FastPath.vectorKernels && FastPath.vectorInference && VectorConvolution.usable()
                     && in.length() * Float.BYTES <= Integer.MAX_VALUE) {
-                float[] g = floats(gamma);
-                float[] b = floats(beta);
-                float[] mu = floats(globalMean);
-                float[] var = floats(globalVar);
-                for (int ch = 0; ch < c; ch++) {
-                    BatchNormKernels.coefficients(inference, ch, g[ch], b[ch], mu[ch], var[ch], eps);
-                }
+                coefficients(inference, gamma, beta, globalMean, globalVar, eps);
                 VectorBatchNorm.inference(NativeFloats.bytes(in), NativeFloats.bytes(out), n * c, c, s, inference.scale,
                         inference.shift, fuseRelu);
             } else {
@@ -160,6 +158,38 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             fusedOutput = out;
         }
         return out;
+    }
+
+    /** Inference on an NHWC array (a convolution's, {@link ReusingConvolutionLayer}), into another. */
+    private INDArray nhwcInference(INDArray x, INDArray gamma, INDArray beta, INDArray globalMean, INDArray globalVar, double eps,
+                                   LayerWorkspaceMgr workspaceMgr) {
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        if (inference == null || inference.mean.length != c) {
+            inference = new BatchNormKernels.Statistics(c);
+        }
+        coefficients(inference, gamma, beta, globalMean, globalVar, eps);
+        INDArray out = NativeFloats.nhwc(workspaceMgr, n, c, h, w);
+        VectorBatchNorm.inferenceNhwc(NativeFloats.bytes(x), NativeFloats.bytes(out), n * h * w, c, inference.scale,
+                inference.shift, fuseRelu);
+        if (fuseRelu) {
+            fusedOutput = out;
+        }
+        return out;
+    }
+
+    /** Inference's scale and shift per channel into {@code stats}, from the running mean and variance. */
+    private static void coefficients(BatchNormKernels.Statistics stats, INDArray gamma, INDArray beta, INDArray globalMean,
+                                     INDArray globalVar, double eps) {
+        float[] g = floats(gamma);
+        float[] b = floats(beta);
+        float[] mu = floats(globalMean);
+        float[] var = floats(globalVar);
+        for (int ch = 0; ch < g.length; ch++) {
+            BatchNormKernels.coefficients(stats, ch, g[ch], b[ch], mu[ch], var[ch], eps);
+        }
     }
 
     @Override

@@ -61,6 +61,13 @@ public final class FastPath {
      */
     static boolean vectorInference = true;
 
+    /**
+     * Whether inference's convolutions after the first write NHWC arrays, which the batch norm and pooling
+     * after them read and write NHWC in the Vector API, so that oneDNN's convolutions need no layout
+     * reorders ({@link ReusingConvolutionLayer}); a field for benchmarks alone.
+     */
+    static boolean nhwcInference = true;
+
     private FastPath() {
     }
 

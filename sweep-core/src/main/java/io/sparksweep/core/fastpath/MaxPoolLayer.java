@@ -86,6 +86,14 @@ public final class MaxPoolLayer extends SubsamplingLayer {
             forwardInput = input;
             return fusedForward(pool, workspaceMgr);
         }
+        if (!training && NativeFloats.nhwcView(input) && FastPath.vectorKernels && VectorPooling.usable(2, 2)
+                && input.length() * Float.BYTES <= Integer.MAX_VALUE) {
+            // An NHWC convolution's batch norm's output (ReusingConvolutionLayer), pooled into NHWC for the next one.
+            INDArray out = NativeFloats.nhwc(workspaceMgr, input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2);
+            VectorPooling.forwardNhwc(NativeFloats.bytes(input), NativeFloats.bytes(out), (int) input.size(0), (int) input.size(2),
+                    (int) input.size(3), (int) input.size(1));
+            return out;
+        }
         INDArray x = NativeFloats.contiguousOrCopy(input);
         int planes = (int) (x.size(0) * x.size(1));
         int h = (int) x.size(2);

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,6 +31,28 @@ final class NativeFloats {
             expected *= shape[d];
         }
         return true;
+    }
+
+    /**
+     * Whether {@code a}, of NCHW shape [N, C, H, W], is a view of a row-major NHWC array ([N, H, W, C], one
+     * run of floats): what {@link #nhwc} makes, and what oneDNN's convolutions read and write without a
+     * layout reorder.
+     */
+    static boolean nhwcView(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.rank() != 4) {
+            return false;
+        }
+        long c = a.size(1);
+        long h = a.size(2);
+        long w = a.size(3);
+        long[] stride = a.stride();
+        return stride[1] == 1 && stride[3] == c && stride[2] == w * c && (a.size(0) == 1 || stride[0] == h * w * c);
+    }
+
+    /** An uninitialised [N, C, H, W] array laid out NHWC ({@link #nhwcView}), in the layer's activations workspace. */
+    static INDArray nhwc(LayerWorkspaceMgr workspaceMgr, long n, long c, long h, long w) {
+        return workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[] {n, h, w, c}, 'c').permute(0, 3, 1, 2);
     }
 
     /** {@code a} itself when {@link #contiguous}, otherwise a row-major copy of it. */

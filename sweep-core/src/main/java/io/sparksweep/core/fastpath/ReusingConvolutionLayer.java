@@ -22,7 +22,10 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DL4J's convolution layer without its second forward convolution. DL4J 1.0.0-M2.1's
@@ -32,10 +35,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * derivative does not read z at all, so backprop is given the forward pass's output in its place: a
  * third of the oneDNN convolution time of a training step. Other activations, and layers without
  * DL4J's oneDNN helper (whose fallback needs the im2col matrix of a real forward pass), keep DL4J's path.
+ * The first layer's forward convolution is the Vector API's ({@link VectorConvolution#forward}); in inference
+ * the others write NHWC arrays ({@link #nhwcConvolution}), which the batch norm and pooling after them
+ * read and write in NHWC.
  */
 public final class ReusingConvolutionLayer extends ConvolutionLayer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReusingConvolutionLayer.class);
+
     private INDArray forwardOutput;
+    /** Whether {@link #nhwcConvolution} failed once, which leaves inference to DL4J's path. */
+    private boolean nhwcFailed;
     private INDArray forwardInput;
     /** False for a network's first layer, whose input gradient {@code fit} throws away. */
     private boolean inputGradientNeeded = true;
@@ -82,6 +92,15 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
      */
     @Override
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+        if (!training && !forBackprop && nhwcInference()) {
+            try {
+                return new Pair<>(nhwcConvolution(workspaceMgr), null);
+            } catch (RuntimeException e) {
+                // As DL4J's helpers do: a failed call puts the layer back on DL4J's path for good.
+                nhwcFailed = true;
+                LOG.warn("inference convolution in NHWC failed, DL4J's path from now on: {}", e.toString());
+            }
+        }
         if (forBackprop || !vectorForward()) {
             return super.preOutput(training, forBackprop, workspaceMgr);
         }
@@ -107,6 +126,55 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         NativeFloats.buffer(weights).get(0, kernel);
         vectorGradient.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw, kernel, bias);
         return new Pair<>(z, null);
+    }
+
+    /**
+     * Inference's convolution into an NHWC array ({@link NativeFloats#nhwc}) by libnd4j's conv2d op, which
+     * hands oneDNN an array's own strides: oneDNN's convolutions here compute in NHWC, so an NCHW output
+     * costs a copy of the unwritten array into NHWC before the call (libnd4j loads the output as it loads
+     * an input) and one back after it, and an NHWC input (the pooling's, in inference) costs none.
+     */
+    private INDArray nhwcConvolution(LayerWorkspaceMgr workspaceMgr) {
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        int kh = conf.getKernelSize()[0];
+        int kw = conf.getKernelSize()[1];
+        int ph = conf.getPadding()[0];
+        int pw = conf.getPadding()[1];
+        INDArray z = NativeFloats.nhwc(workspaceMgr, input.size(0), weights.size(0), input.size(2) + 2L * ph - kh + 1,
+                input.size(3) + 2L * pw - kw + 1);
+        DynamicCustomOp.DynamicCustomOpsBuilder op = DynamicCustomOp.builder("conv2d");
+        if (hasBias()) {
+            op.addInputs(input, weights, getParam(ConvolutionParamInitializer.BIAS_KEY));
+        } else {
+            op.addInputs(input, weights);
+        }
+        // kH, kW, sH, sW, pH, pW, dH, dW, same mode (no), data format (0: NCHW), weights format (1: [oC, iC, kH, kW])
+        Nd4j.exec(op.addOutputs(z).addIntegerArguments(kh, kw, 1, 1, ph, pw, 1, 1, 0, 0, 1).build());
+        return z;
+    }
+
+    /**
+     * Whether inference's convolution writes an NHWC array ({@link #nhwcConvolution}): the Vector API's
+     * batch norm and pooling take such arrays ({@link FastPath#nhwcInference}), DL4J's oneDNN helper is
+     * on, the input has more channels than {@link VectorConvolution#forward} takes, and the layer is as
+     * {@link #vectorForward} requires otherwise.
+     */
+    private boolean nhwcInference() {
+        if (!(FastPath.vectorKernels && FastPath.nhwcInference && VectorConvolution.usable()) || input == null
+                || helper == null || helperCountFail > 0 || nhwcFailed) {
+            return false;
+        }
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        return input.rank() == 4 && input.dataType() == DataType.FLOAT && weights.dataType() == DataType.FLOAT
+                && input.size(1) == weights.size(1) && weights.rank() == 4
+                && !VectorConvolution.forwardTakes((int) input.size(1), conf.getKernelSize()[0], conf.getKernelSize()[1])
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Truncate
+                && Arrays.equals(conf.getStride(), new int[] {1, 1}) && Arrays.equals(conf.getDilation(), new int[] {1, 1})
+                && conf.getWeightNoise() == null
+                && input.size(2) + 2L * conf.getPadding()[0] >= conf.getKernelSize()[0]
+                && input.size(3) + 2L * conf.getPadding()[1] >= conf.getKernelSize()[1];
     }
 
     /**

@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * gradient in the Vector API against im2col and OpenBLAS ({@link FastPath#vectorGradients}); {@code forward},
  * the first convolution in the Vector API against oneDNN's ({@link FastPath#vectorForward}); {@code bn},
  * the batch norm's inference pass in place in the Vector API against the heap rows
- * ({@link FastPath#vectorInference}). A benchmark, not a test: docs/performance.md gives the command.
+ * ({@link FastPath#vectorInference}); {@code nhwc}, inference's later convolutions, batch norms and poolings
+ * in NHWC against NCHW ({@link FastPath#nhwcInference}). A benchmark, not a test: docs/performance.md gives the command.
  * Arguments: steps per run (10), pairs of runs (24), the switch ({@code vector}), and what a step is:
  * {@code train} (a training step on 64 images, the default) or {@code inference} ({@code output} on 256
  * images, as the evaluation's batches).
@@ -40,7 +41,8 @@ public final class FastPathAlternation {
             case "conv" -> FastPath.vectorGradients = on;
             case "forward" -> FastPath.vectorForward = on;
             case "bn" -> FastPath.vectorInference = on;
-            default -> throw new IllegalArgumentException("switch: vector, fused, conv, forward or bn, not " + which);
+            case "nhwc" -> FastPath.nhwcInference = on;
+            default -> throw new IllegalArgumentException("switch: vector, fused, conv, forward, bn or nhwc, not " + which);
         }
     }
 

@@ -67,4 +67,58 @@ class VectorBatchNormTest {
             }
         }
     }
+
+    /**
+     * The NHWC pass gives the NCHW pass's floats at the transposed places: channel counts of whole vectors
+     * (16, 64) and with a tail (33), with and without the ReLU.
+     */
+    @Test
+    void nhwcInferenceIsTheNchwPassTransposed() {
+        assumeTrue(VectorConvolution.usable(), "no 512-bit vectors here");
+        Random random = new Random(8);
+        int n = 2;
+        int h = 5;
+        int w = 7;
+        int s = h * w;
+        for (int c : new int[] {16, 64, 33}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                float[] scale = new float[c];
+                float[] shift = new float[c];
+                for (int k = 0; k < c; k++) {
+                    scale[k] = (float) random.nextGaussian();
+                    shift[k] = (float) random.nextGaussian();
+                }
+                int length = n * c * s;
+                float[] nchw = new float[length];
+                for (int i = 0; i < length; i++) {
+                    nchw[i] = (float) random.nextGaussian() * 2;
+                }
+                ByteBuffer in = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder());
+                ByteBuffer nhwcIn = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder());
+                for (int img = 0; img < n; img++) {
+                    for (int k = 0; k < c; k++) {
+                        for (int p = 0; p < s; p++) {
+                            in.putFloat(((img * c + k) * s + p) * Float.BYTES, nchw[(img * c + k) * s + p]);
+                            nhwcIn.putFloat(((img * s + p) * c + k) * Float.BYTES, nchw[(img * c + k) * s + p]);
+                        }
+                    }
+                }
+                ByteBuffer expected = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder());
+                VectorBatchNorm.inference(in, expected, n * c, c, s, scale, shift, relu);
+                ByteBuffer out = ByteBuffer.allocateDirect((length + 1) * Float.BYTES).order(ByteOrder.nativeOrder());
+                out.putFloat(length * Float.BYTES, 42f);
+                VectorBatchNorm.inferenceNhwc(nhwcIn, out, n * s, c, scale, shift, relu);
+                for (int img = 0; img < n; img++) {
+                    for (int k = 0; k < c; k++) {
+                        for (int p = 0; p < s; p++) {
+                            assertEquals(expected.getFloat(((img * c + k) * s + p) * Float.BYTES),
+                                    out.getFloat(((img * s + p) * c + k) * Float.BYTES), 0f,
+                                    "c " + c + " relu " + relu + " image " + img + " channel " + k + " position " + p);
+                        }
+                    }
+                }
+                assertEquals(42f, out.getFloat(length * Float.BYTES), "the element past the array");
+            }
+        }
+    }
 }

@@ -62,6 +62,46 @@ class VectorPoolingTest {
         }
     }
 
+    /** Inference's NHWC pooling gives each window's maximum, per channel: whole vectors of channels and a tail. */
+    @Test
+    void nhwcPoolingIsTheDefinition() {
+        assertTrue(FastPath.VECTOR_API, "the test JVM runs with --add-modules=jdk.incubator.vector (conf/jvm.properties)");
+        int[][] shapes = {{2, 14, 14, 64}, {3, 7, 7, 33}, {1, 4, 6, 16}, {2, 3, 5, 5}};
+        Random random = new Random(9);
+        for (int[] shape : shapes) {
+            int n = shape[0];
+            int h = shape[1];
+            int w = shape[2];
+            int c = shape[3];
+            int ho = h / 2;
+            int wo = w / 2;
+            float[] x = new float[n * h * w * c];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextBoolean() ? random.nextInt(3) : (float) random.nextGaussian();
+            }
+            int windows = n * ho * wo * c;
+            ByteBuffer out = direct(windows + 1);
+            out.putFloat(windows * Float.BYTES, 42f);
+            VectorPooling.forwardNhwc(put(x), out, n, h, w, c);
+            String at = n + "x" + h + "x" + w + "x" + c;
+            for (int img = 0; img < n; img++) {
+                for (int i = 0; i < ho; i++) {
+                    for (int j = 0; j < wo; j++) {
+                        for (int k = 0; k < c; k++) {
+                            float max = Float.NEGATIVE_INFINITY;
+                            for (int q = 0; q < 4; q++) {
+                                max = Math.max(max, x[((img * h + 2 * i + q / 2) * w + 2 * j + q % 2) * c + k]);
+                            }
+                            assertEquals(max, out.getFloat((((img * ho + i) * wo + j) * c + k) * Float.BYTES),
+                                    at + " window " + i + "," + j + " channel " + k + " of image " + img);
+                        }
+                    }
+                }
+            }
+            assertEquals(42f, out.getFloat(windows * Float.BYTES), at + ": the element past the output");
+        }
+    }
+
     private static void reference(float[] x, float[] dy, int planes, int h, int w, float[] out, int[] where, float[] dx) {
         int ho = h / 2;
         int wo = w / 2;
