@@ -1,12 +1,6 @@
 package io.sparksweep.core.fastpath;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-
-import java.nio.FloatBuffer;
 import java.util.Arrays;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -20,7 +14,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,10 +42,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
     private INDArray forwardInput;
     /** False for a network's first layer, whose input gradient {@code fit} throws away. */
     private boolean inputGradientNeeded = true;
-    private float[] patches = new float[0];
-    private float[] image = new float[0];
-    private FloatPointer patchesNative;
-    private INDArray patchesArray;
+    /** The first layer's gradients without the Vector API; created on first use. */
+    private Im2colGradient im2col;
     /** The Vector API's gradients, where the JVM has it ({@link FastPath#vectorKernels}); created on first use. */
     private VectorConvolution vectorGradient;
 
@@ -259,7 +250,10 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
                 biasGrad.assign(Nd4j.createFromArray(dB).reshape(biasGrad.shape()));
             }
         } else {
-            im2colGradient(x, dy, weightGrad, biasGrad, n, ic, h, w, oc, ho, wo, kh, kw, ph, pw);
+            if (im2col == null) {
+                im2col = new Im2colGradient();
+            }
+            im2col.compute(x, dy, weightGrad, biasGrad, n, ic, h, w, oc, ho, wo, kh, kw, ph, pw, hasBias());
         }
         if (hasBias()) {
             gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
@@ -267,50 +261,6 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         return new Pair<>(gradient, inputGrad);
-    }
-
-    /** The weight and bias gradients by im2col and one OpenBLAS product per image. */
-    private void im2colGradient(INDArray x, INDArray dy, INDArray weightGrad, INDArray biasGrad, int n, int ic, int h, int w,
-                                int oc, int ho, int wo, int kh, int kw, int ph, int pw) {
-        int k = ic * kh * kw;
-        int positions = ho * wo;
-        if (patches.length < positions * k) {
-            patches = new float[positions * k];
-            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                patchesArray = Nd4j.create(DataType.FLOAT, positions, k);
-            }
-            patchesNative = NativeFloats.pointer(patchesArray);
-        }
-        if (image.length < ic * h * w) {
-            image = new float[ic * h * w];
-        }
-        FloatPointer dW = NativeFloats.pointer(weightGrad);
-        FloatBuffer xs = NativeFloats.buffer(x);
-        FloatPointer dys = NativeFloats.pointer(dy);
-        for (int img = 0; img < n; img++) {
-            xs.get(img * ic * h * w, image, 0, ic * h * w);
-            for (int i = 0; i < ho; i++) {
-                for (int j = 0; j < wo; j++) {
-                    int row = (i * wo + j) * k;
-                    for (int c = 0; c < ic; c++) {
-                        for (int a = 0; a < kh; a++) {
-                            int y = i + a - ph;
-                            for (int b = 0; b < kw; b++) {
-                                int xx = j + b - pw;
-                                patches[row + (c * kh + a) * kw + b] = y >= 0 && y < h && xx >= 0 && xx < w
-                                        ? image[(c * h + y) * w + xx] : 0f;
-                            }
-                        }
-                    }
-                }
-            }
-            patchesNative.put(patches, 0, positions * k);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, k, positions, 1f,
-                    NativeFloats.at(dys.address() + (long) img * oc * positions * Float.BYTES, (long) oc * positions), positions, patchesNative, k, img == 0 ? 0f : 1f, dW, k);
-        }
-        if (hasBias()) {
-            dy.reshape(n, oc, positions).sum(biasGrad.reshape(oc), 0, 2);
-        }
     }
 
     /** Stride 1, no dilation, NCHW float arrays, identity activation, no dropout or weight noise. */

@@ -167,6 +167,20 @@ class CnnFastPathTest {
         assertEquals(3, count(net, ReusingConvolutionLayer.class), "convolutions replaced without the property");
     }
 
+    /** Without the Vector API (a JVM without its module, or no 512-bit vectors): the plain loops and im2col. */
+    @Test
+    void plainLoops_trainAsDl4jDoes() {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        boolean vector = FastPath.vectorKernels;
+        FastPath.vectorKernels = false;
+        try {
+            assertTrainsLikeDl4j(cnn(0.4), 784);
+        } finally {
+            FastPath.vectorKernels = vector;
+        }
+    }
+
     @Test
     void tutorialCnnWithDropout_trainsAsDl4jDoes() {
         LayerHelpers.allow();
