@@ -2,6 +2,7 @@ package io.sparksweep.core.fastpath;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * sparksweep's training fast path, the one door to it: DL4J's oneDNN layer helpers ({@link LayerHelpers}),
@@ -84,9 +85,13 @@ public final class FastPath {
         LayerHelpers.allow();
     }
 
-    /** Call after a network is initialised or restored: swaps in the fast layer objects for training. */
+    /**
+     * Call after a network is initialised or restored: swaps in the fast layer objects for training, on the
+     * CPU backend (a CUDA executor's layers keep DL4J's objects and cuDNN's helpers).
+     */
     public static void install(MultiLayerNetwork net) {
-        if (!Boolean.parseBoolean(System.getProperty(FAST_LAYERS_PROPERTY, "true"))) {
+        // The layers read and write ND4J's buffers through host pointers: the CPU backend's arrays only.
+        if (!Boolean.parseBoolean(System.getProperty(FAST_LAYERS_PROPERTY, "true")) || !Nd4j.getEnvironment().isCPU()) {
             return;
         }
         ReusingDenseLayer.install(net);
