@@ -18,8 +18,9 @@ import org.slf4j.MDC;
  * before they train: the data set read and prepared ({@link ExecutorData}), ND4J's native libraries
  * loaded and, for a sweep with CNNs, the Vector API's kernels compiled ({@link FastPath#warmUp}). That
  * work does not need Spark, so it starts on threads of its own while the Spark session starts; the
- * trials then find it done in the shared caches, or wait for it there. Nothing here is the sweep's: a failure is left for the sweep to meet again and report as usual
- * (a bad data set is still the trials' FAILED rows with their error).
+ * trials then find it done in the shared caches, or wait for it there. Nothing here is the sweep's: a
+ * failure is left for the sweep to meet again and report as usual (a bad data set is still the trials'
+ * FAILED rows with their error).
  */
 public final class LocalWarmup {
 

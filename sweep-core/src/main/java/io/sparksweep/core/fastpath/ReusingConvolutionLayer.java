@@ -37,9 +37,9 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
     private static final Logger LOG = LoggerFactory.getLogger(ReusingConvolutionLayer.class);
 
     private INDArray forwardOutput;
+    private INDArray forwardInput;
     /** Whether {@link #nhwcConvolution} failed once, which leaves inference to DL4J's path. */
     private boolean nhwcFailed;
-    private INDArray forwardInput;
     /** False for a network's first layer, whose input gradient {@code fit} throws away. */
     private boolean inputGradientNeeded = true;
     /** The first layer's gradients without the Vector API; created on first use. */
@@ -113,9 +113,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         }
         // A few dozen floats: the bias view's layout (a vector of the parameters) is not worth a case of its own.
         float[] bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY).toFloatVector() : null;
-        float[] kernel = new float[oc * ic * kh * kw];
-        NativeFloats.buffer(weights).get(0, kernel);
-        vectorGradient.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw, kernel, bias);
+        vectorGradient.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw,
+                NativeFloats.buffer(weights), bias);
         return new Pair<>(z, null);
     }
 
@@ -148,8 +147,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
     /**
      * Whether inference's convolution writes an NHWC array ({@link #nhwcConvolution}): the Vector API's
      * batch norm and pooling take such arrays ({@link FastPath#nhwcInference}), DL4J's oneDNN helper is
-     * on, the input has more channels than {@link VectorConvolution#forward} takes, and the layer is as
-     * {@link #vectorForward} requires otherwise.
+     * on, the input has more channels than {@link VectorConvolution#forward} takes, and the layer is
+     * {@link #plainStrideOne}.
      */
     private boolean nhwcInference() {
         if (!(FastPath.vectorKernels && FastPath.nhwcInference && VectorConvolution.usable()) || input == null
@@ -161,9 +160,7 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         return input.rank() == 4 && input.dataType() == DataType.FLOAT && weights.dataType() == DataType.FLOAT
                 && input.size(1) == weights.size(1) && weights.rank() == 4
                 && !VectorConvolution.forwardTakes((int) input.size(1), conf.getKernelSize()[0], conf.getKernelSize()[1])
-                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Truncate
-                && Arrays.equals(conf.getStride(), new int[] {1, 1}) && Arrays.equals(conf.getDilation(), new int[] {1, 1})
-                && conf.getWeightNoise() == null
+                && plainStrideOne(conf)
                 && input.size(2) + 2L * conf.getPadding()[0] >= conf.getKernelSize()[0]
                 && input.size(3) + 2L * conf.getPadding()[1] >= conf.getKernelSize()[1];
     }
@@ -180,10 +177,7 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         if (input.rank() != 4 || !NativeFloats.contiguous(input) || weights.rank() != 4 || !NativeFloats.contiguous(weights)
-                || input.size(1) != weights.size(1)
-                || conf.getCnn2dDataFormat() != CNN2DFormat.NCHW || conf.getConvolutionMode() != ConvolutionMode.Truncate
-                || !Arrays.equals(conf.getStride(), new int[] {1, 1}) || !Arrays.equals(conf.getDilation(), new int[] {1, 1})
-                || conf.getWeightNoise() != null
+                || input.size(1) != weights.size(1) || !plainStrideOne(conf)
                 || !VectorConvolution.forwardTakes((int) input.size(1), conf.getKernelSize()[0], conf.getKernelSize()[1])) {
             return false;
         }
@@ -269,10 +263,14 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         INDArray weightGrad = gradientViews == null ? null : gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         return input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT
                 && weightGrad != null && NativeFloats.contiguous(weightGrad)
-                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Truncate
+                && plainStrideOne(conf) && conf.getIDropout() == null && conf.getActivationFn() instanceof ActivationIdentity;
+    }
+
+    /** NCHW, truncating, stride 1 without dilation and no weight noise: the layers this class computes itself. */
+    private static boolean plainStrideOne(org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf) {
+        return conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Truncate
                 && Arrays.equals(conf.getStride(), new int[] {1, 1}) && Arrays.equals(conf.getDilation(), new int[] {1, 1})
-                && conf.getIDropout() == null && conf.getWeightNoise() == null
-                && conf.getActivationFn() instanceof ActivationIdentity;
+                && conf.getWeightNoise() == null;
     }
 
     @Override

@@ -104,7 +104,7 @@ final class VectorConvolution {
      * the result back after it.
      */
     void forward(FloatBuffer x, ByteBuffer out, int n, int ic, int h, int w, int oc, int kh, int kw, int ph, int pw,
-                 float[] weights, float[] bias) {
+                 FloatBuffer weights, float[] bias) {
         int ho = h + 2 * ph - kh + 1;
         int wo = w + 2 * pw - kw + 1;
         int positions = ho * wo;
@@ -124,7 +124,7 @@ final class VectorConvolution {
         }
         Arrays.fill(kernel, 0, oc * FORWARD_TAPS, 0f);
         for (int o = 0; o < oc; o++) {
-            System.arraycopy(weights, o * k, kernel, o * FORWARD_TAPS, k);
+            weights.get(o * k, kernel, o * FORWARD_TAPS, k);
         }
         int vectorEnd = positions - positions % LANES;
         for (int img = 0; img < n; img++) {
@@ -270,7 +270,7 @@ final class VectorConvolution {
             long start = System.nanoTime();
             for (int k = 0; k < CALLS_PER_ROUND; k++) {
                 conv.weightGradient(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, dW, dB);
-                conv.forward(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, dW, dB);
+                conv.forward(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, FloatBuffer.wrap(dW), dB);
             }
             if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {
                 return;

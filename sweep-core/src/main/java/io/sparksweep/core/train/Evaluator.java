@@ -19,7 +19,7 @@ public final class Evaluator {
     }
 
     public static Score evaluate(MultiLayerNetwork net, INDArray x, INDArray y, int[] labels, int batchSize) {
-        return pass(net, x, y, labels, batchSize, null);
+        return evaluate(net, x, y, labels, batchSize, null);
     }
 
     /** Test images whose predictions a kept model's report shows. */
@@ -32,14 +32,9 @@ public final class Evaluator {
     public record TestDetail(long[][] confusion, int[] firstLabel, int[] firstPredicted, double[] firstProbability) {
     }
 
-    /** Accuracy and mean cross-entropy, and the {@link TestDetail} of the same pass, given to {@code detail}. */
+    /** Accuracy and mean cross-entropy, and the {@link TestDetail} of the same pass, given to {@code detail} unless null. */
     public static Score evaluate(MultiLayerNetwork net, INDArray x, INDArray y, int[] labels, int batchSize,
                                  Consumer<TestDetail> detail) {
-        return pass(net, x, y, labels, batchSize, detail);
-    }
-
-    /** One pass over a split in batches of views; the detail too when {@code detail} is not null. */
-    private static Score pass(MultiLayerNetwork net, INDArray x, INDArray y, int[] labels, int batchSize, Consumer<TestDetail> detail) {
         long n = x.rows();
         int classes = (int) y.columns();
         long[][] confusion = detail == null ? null : new long[classes][classes];

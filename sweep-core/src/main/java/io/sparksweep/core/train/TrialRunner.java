@@ -57,12 +57,12 @@ public final class TrialRunner {
      * @param onTrained receives the network after the segment's last epoch, unless it diverged or failed
      */
     public TrialResult run(Segment segment, PreparedData data, Checkpoint from, Consumer<MultiLayerNetwork> onTrained) {
-        return run(segment, data, from, onTrained, detail -> { });
+        return run(segment, data, from, onTrained, null);
     }
 
     /**
-     * As {@link #run(Segment, PreparedData, Checkpoint, Consumer)}, and {@code onTestDetail} then receives what
-     * the network gets wrong on the test set, from the last epoch's own test pass.
+     * As {@link #run(Segment, PreparedData, Checkpoint, Consumer)}, and {@code onTestDetail} (unless null)
+     * receives what the network gets wrong on the test set, from the segment's last epoch's own test pass.
      */
     public TrialResult run(Segment segment, PreparedData data, Checkpoint from, Consumer<MultiLayerNetwork> onTrained,
                            Consumer<Evaluator.TestDetail> onTestDetail) {
@@ -85,10 +85,9 @@ public final class TrialRunner {
             net.setEpochCount(segment.from());
             FastPath.TrainingStep step = FastPath.step(net, trial.params().batchSize());
             LOG.debug("trial {} trains epochs {} to {} with {}", trial.trialId(), segment.from() + 1, segment.to(), step.describe());
-            Evaluator.TestDetail[] detail = new Evaluator.TestDetail[1];
             for (int epoch = segment.from(); epoch < segment.to(); epoch++) {
                 Nd4j.getRandom().setSeed(epochSeed(trial.seed(), epoch));
-                EpochMetrics m = trainEpoch(trial, data, net, step, epoch, clock, d -> detail[0] = d);
+                EpochMetrics m = trainEpoch(trial, data, net, step, epoch, clock, epoch == segment.to() - 1 ? onTestDetail : null);
                 if (m == null) {
                     return result(trial, TrialStatus.DIVERGED, "training loss became NaN or infinite in epoch " + (epoch + 1)
                             + " (learning rate " + trial.training().schedule().rateAt(trial.params().learningRate(), epoch) + ")",
@@ -99,9 +98,6 @@ public final class TrialRunner {
                         m.trainLoss(), m.valAccuracy(), m.testAccuracy(), m.samplesPerSecond());
             }
             onTrained.accept(net);
-            if (detail[0] != null) {
-                onTestDetail.accept(detail[0]);
-            }
             return result(trial, segment.last() ? TrialStatus.COMPLETED : TrialStatus.PAUSED, null, history, started);
         } catch (Exception | OutOfMemoryError | LinkageError | StackOverflowError e) {
             LOG.warn("trial {} failed: {}", trial.trialId(), e.toString());
@@ -114,7 +110,10 @@ public final class TrialRunner {
         return trialSeed + epoch * 0x9E3779B97F4A7C15L;
     }
 
-    /** One epoch of training and evaluation, or null when the loss stopped being finite. */
+    /**
+     * One epoch of training and evaluation, or null when the loss stopped being finite; {@code testDetail}
+     * (unless null) receives the test pass's detail.
+     */
     private static EpochMetrics trainEpoch(TrialSpec trial, PreparedData data, MultiLayerNetwork net, FastPath.TrainingStep step, int epoch,
                                            Clock clock, Consumer<Evaluator.TestDetail> testDetail) {
         int n = data.trainSize();

@@ -2,6 +2,7 @@ package io.sparksweep.core.fastpath;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +108,8 @@ class VectorConvolutionTest {
                 float[] initial = new float[n * oc * ho * wo + guard];
                 java.util.Arrays.fill(initial, 7f);
                 ByteBuffer out = direct(initial);
-                conv.forward(direct(x).asFloatBuffer(), out, n, ic, h, w, oc, kh, kw, ph, pw, weights, withBias ? bias : null);
+                conv.forward(direct(x).asFloatBuffer(), out, n, ic, h, w, oc, kh, kw, ph, pw, FloatBuffer.wrap(weights),
+                        withBias ? bias : null);
                 String at = java.util.Arrays.toString(c) + (withBias ? " with bias" : " without bias");
                 for (int img = 0; img < n; img++) {
                     for (int o = 0; o < oc; o++) {
