@@ -1,6 +1,7 @@
 package io.sparksweep.core.fastpath;
 
 import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -38,6 +39,12 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     private static final Field HELPER_FIELD = helperField();
 
     private final BatchNormKernels kernels = new BatchNormKernels();
+    /** The NHWC training passes, for the later convolutions' outputs; created on first use. */
+    private NhwcBatchNorm nhwcKernels;
+    /** Whether the last training batch went through {@link #nhwcKernels}, so that its backward pass does too. */
+    private boolean trainingNhwc;
+    /** Training batches through {@link #nhwcKernels}, for tests that check the path ran. */
+    long nhwcBatches;
     /** The last training batch's statistics, which its backward pass uses. */
     private BatchNormKernels.Statistics training;
     private BatchNormKernels.Statistics inference;
@@ -116,6 +123,10 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                 && x.length() * Float.BYTES <= Integer.MAX_VALUE) {
             return nhwcInference(x, gamma, beta, globalMean, globalVar, eps, workspaceMgr);
         }
+        trainingNhwc = false;
+        if (training && nhwcTraining(x)) {
+            return nhwcTraining(x, gamma, beta, eps, workspaceMgr);
+        }
         INDArray in = NativeFloats.contiguousOrCopy(x);
         int n = (int) in.size(0);
         int c = (int) in.size(1);
@@ -123,15 +134,8 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
         BatchNormKernels.Statistics stats;
         if (training) {
-            if (this.training == null || this.training.mean.length != c) {
-                this.training = new BatchNormKernels.Statistics(c);
-                try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                    mean = Nd4j.createUninitialized(DataType.FLOAT, c);
-                    variance = Nd4j.createUninitialized(DataType.FLOAT, c);
-                }
-            }
-            stats = this.training;
-            FusedPooling pool = poolingFor(in);
+            stats = trainingStatistics(c);
+            FusedPooling pool = poolingFor(in, false);
             kernels.forward(NativeFloats.buffer(in), NativeFloats.buffer(out), n, c, s, floats(gamma), floats(beta), eps,
                     stats, true, null, null, fuseRelu, pool);
             if (pool != null) {
@@ -154,6 +158,58 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                         inference, false, floats(globalMean), floats(globalVar), fuseRelu, null);
             }
         }
+        if (fuseRelu) {
+            fusedOutput = out;
+        }
+        return out;
+    }
+
+    /** The statistics of a training batch of c channels, and the ND4J arrays DL4J's running averages read. */
+    private BatchNormKernels.Statistics trainingStatistics(int c) {
+        if (training == null || training.mean.length != c) {
+            training = new BatchNormKernels.Statistics(c);
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                mean = Nd4j.createUninitialized(DataType.FLOAT, c);
+                variance = Nd4j.createUninitialized(DataType.FLOAT, c);
+            }
+        }
+        return training;
+    }
+
+    /**
+     * Whether a training batch goes through {@link NhwcBatchNorm}: an NHWC array (a later convolution's,
+     * {@link ReusingConvolutionLayer}) of whole vectors of channels, where the Vector API's loops run.
+     */
+    private static boolean nhwcTraining(INDArray x) {
+        return NativeFloats.nhwcView(x) && NhwcBatchNorm.takes(x.size(1)) && FastPath.vectorKernels && VectorConvolution.usable()
+                && x.length() * Float.BYTES <= Integer.MAX_VALUE;
+    }
+
+    /** A training batch in NHWC, into an NHWC array, its pooling (when fused) into another. */
+    private INDArray nhwcTraining(INDArray x, INDArray gamma, INDArray beta, double eps, LayerWorkspaceMgr workspaceMgr) {
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        BatchNormKernels.Statistics stats = trainingStatistics(c);
+        if (nhwcKernels == null) {
+            nhwcKernels = new NhwcBatchNorm();
+        }
+        ByteBuffer in = NativeFloats.bytes(x);
+        nhwcKernels.statistics(in, n * h * w, c, floats(gamma), floats(beta), eps, stats);
+        INDArray out = NativeFloats.nhwc(workspaceMgr, n, c, h, w);
+        FusedPooling pool = poolingFor(x, true);
+        if (pool != null) {
+            pool.nhwcPooled = NativeFloats.nhwc(workspaceMgr, n, c, h / 2, w / 2);
+            pooledOutput = out;
+        }
+        NhwcBatchNorm.normalize(in, NativeFloats.bytes(out), n, h, w, c, stats.scale, stats.shift, fuseRelu,
+                pool == null ? null : NativeFloats.bytes(pool.nhwcPooled), pool == null ? null : pool.where);
+        trainingFused = fuseRelu;
+        trainingNhwc = true;
+        nhwcBatches++;
+        NativeFloats.buffer(mean).put(0, stats.mean);
+        NativeFloats.buffer(variance).put(0, stats.variance);
         if (fuseRelu) {
             fusedOutput = out;
         }
@@ -207,6 +263,9 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             }
             return null;
         }
+        if (trainingNhwc) {
+            return nhwcBackward(input, epsilon, pool, gamma, dGammaView, dBetaView, workspaceMgr);
+        }
         INDArray in = NativeFloats.contiguousOrCopy(input);
         INDArray dy = pool == null ? NativeFloats.contiguousOrCopy(epsilon) : null;
         int n = (int) in.size(0);
@@ -217,6 +276,36 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         float[] dBeta = new float[c];
         kernels.backward(NativeFloats.buffer(in), dy == null ? null : NativeFloats.buffer(dy), NativeFloats.buffer(inputGrad),
                 n, c, s, floats(gamma), training, dGamma, dBeta, trainingFused, pool);
+        put(dGammaView, dGamma);
+        put(dBetaView, dBeta);
+        Gradient g = new DefaultGradient();
+        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+        g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        return new Pair<>(g, inputGrad);
+    }
+
+    /** The backward pass of an {@link #nhwcTraining} batch, into an NHWC gradient. */
+    private Pair<Gradient, INDArray> nhwcBackward(INDArray input, INDArray epsilon, FusedPooling pool, INDArray gamma,
+                                                  INDArray dGammaView, INDArray dBetaView, LayerWorkspaceMgr workspaceMgr) {
+        if (!NativeFloats.nhwcView(input) || pool != null && !pool.nhwc) {
+            throw new IllegalStateException("the NHWC batch norm's backward pass got input " + Arrays.toString(input.shape())
+                    + " laid out " + Arrays.toString(input.stride()));
+        }
+        int n = (int) input.size(0);
+        int c = (int) input.size(1);
+        int h = (int) input.size(2);
+        int w = (int) input.size(3);
+        INDArray dy = null;
+        if (pool == null) {
+            dy = NativeFloats.nhwcView(epsilon) ? epsilon
+                    : NativeFloats.nhwc(workspaceMgr, ArrayType.ACTIVATION_GRAD, n, c, h, w).assign(epsilon);
+        }
+        INDArray inputGrad = NativeFloats.nhwc(workspaceMgr, ArrayType.ACTIVATION_GRAD, n, c, h, w);
+        float[] dGamma = new float[c];
+        float[] dBeta = new float[c];
+        nhwcKernels.backward(NativeFloats.bytes(input), dy == null ? null : NativeFloats.bytes(dy),
+                pool == null ? null : NativeFloats.bytes(pool.nhwcGradient), pool == null ? null : pool.where,
+                NativeFloats.bytes(inputGrad), n, h, w, c, floats(gamma), training, dGamma, dBeta, trainingFused);
         put(dGammaView, dGamma);
         put(dBetaView, dBeta);
         Gradient g = new DefaultGradient();
@@ -259,8 +348,8 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         return gradientPending;
     }
 
-    /** The pooling for a training input of NCHW shape, when it is to be fused; otherwise null. */
-    private FusedPooling poolingFor(INDArray x) {
+    /** The pooling for a training input of NCHW shape (laid out NHWC or not), when it is to be fused; otherwise null. */
+    private FusedPooling poolingFor(INDArray x, boolean nhwc) {
         if (!poolAfter || !fuseRelu || x.rank() != 4 || !FastPath.vectorKernels || !FastPath.fusedPooling) {
             return null;
         }
@@ -271,8 +360,8 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         if (!VectorPooling.usable(h, w)) {
             return null;
         }
-        if (pooling == null || !pooling.fits(n, c, h, w)) {
-            pooling = new FusedPooling(n, c, h, w);
+        if (pooling == null || !pooling.fits(n, c, h, w, nhwc)) {
+            pooling = nhwc ? FusedPooling.nhwc(n, c, h, w) : new FusedPooling(n, c, h, w);
         }
         return pooling;
     }

@@ -69,6 +69,12 @@ public final class FastPath {
      */
     static boolean nhwcInference = true;
 
+    /**
+     * Whether training's convolutions after the first write NHWC arrays too, which their batch norm and
+     * pooling train on in NHWC ({@link NhwcBatchNorm}); a field for benchmarks alone.
+     */
+    static boolean nhwcTraining = true;
+
     private FastPath() {
     }
 
@@ -127,6 +133,7 @@ public final class FastPath {
             VectorPooling.warmUp();
             VectorConvolution.warmUp();
             VectorBatchNorm.warmUp();
+            NhwcBatchNorm.warmUp();
             warm = true;
         }
     }

@@ -165,14 +165,9 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
-    /** The batch norm's pooled output, copied from its channel-major order into the NCHW output. */
+    /** The batch norm's pooled output: its NHWC array, or a copy from its channel-major order into NCHW. */
     private INDArray fusedForward(FusedPooling pool, LayerWorkspaceMgr workspaceMgr) {
-        int n = (int) input.size(0);
-        int c = (int) input.size(1);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {n, c, pool.h / 2, pool.w / 2}, 'c');
-        pool.pooledInto(NativeFloats.buffer(out), n, c);
-        return out;
+        return pool.output(workspaceMgr, (int) input.size(0), (int) input.size(1));
     }
 
     /**
@@ -184,10 +179,7 @@ public final class MaxPoolLayer extends SubsamplingLayer {
         FusedPooling pool = fusedPooling;
         fusedPooling = null;
         forwardInput = null;
-        INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
-        int n = (int) input.size(0);
-        int c = (int) input.size(1);
-        pool.gradientFrom(NativeFloats.buffer(dy), n, c);
+        pool.takeGradient(epsilon, (int) input.size(0), (int) input.size(1));
         fusedWith.gradientFromPooling();
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         return new Pair<>(new DefaultGradient(), dx);

@@ -51,8 +51,12 @@ final class NativeFloats {
 
     /** An uninitialised [N, C, H, W] array laid out NHWC ({@link #nhwcView}), in the layer's activations workspace. */
     static INDArray nhwc(LayerWorkspaceMgr workspaceMgr, long n, long c, long h, long w) {
-        return workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {n, h, w, c}, 'c').permute(0, 3, 1, 2);
+        return nhwc(workspaceMgr, ArrayType.ACTIVATIONS, n, c, h, w);
+    }
+
+    /** The same in the workspace of {@code type}. */
+    static INDArray nhwc(LayerWorkspaceMgr workspaceMgr, ArrayType type, long n, long c, long h, long w) {
+        return workspaceMgr.createUninitialized(type, DataType.FLOAT, new long[] {n, h, w, c}, 'c').permute(0, 3, 1, 2);
     }
 
     /** {@code a} itself when {@link #contiguous}, otherwise a row-major copy of it. */

@@ -83,13 +83,13 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
      */
     @Override
     protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        if (!training && !forBackprop && nhwcInference()) {
+        if (!forBackprop && (training ? nhwcTraining() : nhwcInference())) {
             try {
                 return new Pair<>(nhwcConvolution(workspaceMgr), null);
             } catch (RuntimeException e) {
                 // As DL4J's helpers do: a failed call puts the layer back on DL4J's path for good.
                 nhwcFailed = true;
-                LOG.warn("inference convolution in NHWC failed, DL4J's path from now on: {}", e.toString());
+                LOG.warn("convolution in NHWC failed, DL4J's path from now on: {}", e.toString());
             }
         }
         if (forBackprop || !vectorForward()) {
@@ -166,6 +166,17 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
+     * Whether training's forward convolution writes an NHWC array as inference's does ({@link #nhwcInference}),
+     * for {@link NhwcBatchNorm} after it ({@link FastPath#nhwcTraining}): whole vectors of output channels,
+     * an input gradient that is needed (not the first layer), and no dropout, whose backward pass
+     * {@link #nhwcBackprop} would otherwise have to apply.
+     */
+    private boolean nhwcTraining() {
+        return FastPath.nhwcTraining && inputGradientNeeded && nhwcInference() && layerConf().getIDropout() == null
+                && NhwcBatchNorm.takes(getParam(ConvolutionParamInitializer.WEIGHT_KEY).size(0));
+    }
+
+    /**
      * Whether {@link #preOutput} computes the convolution itself: the Vector API's loops run, a kernel
      * {@link VectorConvolution#forwardTakes}, NCHW float arrays in one run each, stride 1 without dilation or
      * weight noise, and an output whose bytes an int indexes.
@@ -206,6 +217,11 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (inputGradientNeeded && forwardOutput != null && NativeFloats.nhwcView(forwardOutput) && forwardInput == input
+                && weightGradientOnly(epsilon)) {
+            forget();
+            return nhwcBackprop(epsilon, workspaceMgr);
+        }
         if (inputGradientNeeded || !weightGradientOnly(epsilon)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
@@ -254,6 +270,46 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         INDArray inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        return new Pair<>(gradient, inputGrad);
+    }
+
+    /**
+     * Backprop after an NHWC forward pass ({@link #nhwcTraining}), as DL4J's oneDNN helper does it (libnd4j's
+     * {@code conv2d_bp}; the identity activation passes the gradient on unchanged), on the NHWC output
+     * gradient of the batch norm after it ({@link NhwcBatchNorm}), the bias's gradient summed here.
+     */
+    private Pair<Gradient, INDArray> nhwcBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+        if (!NativeFloats.nhwcView(epsilon)) {
+            epsilon = NativeFloats.nhwc(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon.size(0), epsilon.size(1), epsilon.size(2),
+                    epsilon.size(3)).assign(epsilon);
+        }
+        // NCHW whatever the input's layout: libnd4j's conv2d_bp takes NHWC inputs at no cost, but writes an
+        // NHWC input gradient a third slower (a microbenchmark of the tutorial's two shapes).
+        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        // Without the bias, which is summed here in one pass of whole vectors.
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, epsilon).addOutputs(inputGrad, weightGrad)
+                // As in nhwcConvolution: kH, kW, sH, sW, pH, pW, dH, dW, same mode, NCHW, weights [oC, iC, kH, kW].
+                .addIntegerArguments(conf.getKernelSize()[0], conf.getKernelSize()[1], 1, 1, conf.getPadding()[0],
+                        conf.getPadding()[1], 1, 1, 0, 0, 1).build());
+        if (hasBias()) {
+            float[] sums = new float[(int) epsilon.size(1)];
+            NhwcBatchNorm.channelSums(NativeFloats.bytes(epsilon), (int) (epsilon.length() / sums.length), sums.length, sums);
+            if (NativeFloats.contiguous(biasGrad)) {
+                NativeFloats.buffer(biasGrad).put(0, sums);
+            } else {
+                biasGrad.assign(Nd4j.createFromArray(sums).reshape(biasGrad.shape()));
+            }
+        }
+        Gradient gradient = new DefaultGradient();
+        if (hasBias()) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         return new Pair<>(gradient, inputGrad);
     }
 

@@ -106,6 +106,28 @@ class CnnFastPathTest {
         assertTrue(restored.output(x).equalsWithEps(fast.output(x), 1e-5), "restored model answers differently");
     }
 
+    /** A CNN wide enough (16, 32 and 16 channels) for whole vectors of channels, 16 to a vector. */
+    private static MultiLayerConfiguration wideCnn(double dropout) {
+        return NetworkFactory.configuration(new TrialParams(new Architecture.Cnn("w", List.of(16, 32, 16), List.of(16), dropout),
+                new OptimizerSpec.Momentum(0.9), 0.05, 16, 0.0, 1e-4), new LrSchedule.Constant(), 5);
+    }
+
+    /**
+     * The later convolutions, their batch norms and poolings train in NHWC ({@link NhwcBatchNorm}) as DL4J's
+     * layers do in NCHW; the first block, the dense layers after the last pooling and dropout included.
+     */
+    @Test
+    void wideCnn_trainsInNhwcAsDl4jDoes() {
+        LayerHelpers.allow();
+        assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
+        assumeTrue(FastPath.vectorKernels && VectorPooling.usable(2, 2), "no 512-bit Vector API here");
+        MultiLayerNetwork fast = assertTrainsLikeDl4j(wideCnn(0.4), 784);
+        List<Long> nhwc = List.of(fast.getLayers()).stream()
+                .filter(l -> l instanceof BatchNormalization bn && bn.getHelper() instanceof BatchNormHelper)
+                .map(l -> ((BatchNormHelper) ((BatchNormalization) l).getHelper()).nhwcBatches).toList();
+        assertEquals(List.of(0L, 5L, 5L, 0L), nhwc, "training batches in NHWC, batch norm by batch norm");
+    }
+
     /**
      * Inference on more images than a training batch holds (as evaluation's batches of 256 after batches of
      * 64) answers as DL4J does, with the Vector API's kernels and with the plain loops: the tiny CNN, and
@@ -116,8 +138,7 @@ class CnnFastPathTest {
         LayerHelpers.allow();
         assumeTrue(LayerHelpers.active(), "oneDNN helpers are not active in this ND4J build");
         assertInfersAsDl4j(cnn(0.0));
-        assertInfersAsDl4j(NetworkFactory.configuration(new TrialParams(new Architecture.Cnn("w", List.of(16, 32, 16), List.of(16), 0.0),
-                new OptimizerSpec.Momentum(0.9), 0.05, 16, 0.0, 1e-4), new LrSchedule.Constant(), 5));
+        assertInfersAsDl4j(wideCnn(0.0));
     }
 
     private static void assertInfersAsDl4j(MultiLayerConfiguration conf) {

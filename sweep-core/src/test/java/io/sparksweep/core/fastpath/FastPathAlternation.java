@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the first convolution in the Vector API against oneDNN's ({@link FastPath#vectorForward}); {@code bn},
  * the batch norm's inference pass in place in the Vector API against the heap rows
  * ({@link FastPath#vectorInference}); {@code nhwc}, inference's later convolutions, batch norms and poolings
- * in NHWC against NCHW ({@link FastPath#nhwcInference}). A benchmark, not a test: docs/performance.md gives the command.
+ * in NHWC against NCHW ({@link FastPath#nhwcInference}); {@code nhwctrain}, the same in training
+ * ({@link FastPath#nhwcTraining}). A benchmark, not a test: docs/performance.md gives the command.
  * Arguments: steps per run (10), pairs of runs (24), the switch ({@code vector}), and what a step is:
  * {@code train} (a training step on 64 images, the default) or {@code inference} ({@code output} on 256
  * images, as the evaluation's batches).
@@ -42,7 +43,8 @@ public final class FastPathAlternation {
             case "forward" -> FastPath.vectorForward = on;
             case "bn" -> FastPath.vectorInference = on;
             case "nhwc" -> FastPath.nhwcInference = on;
-            default -> throw new IllegalArgumentException("switch: vector, fused, conv, forward, bn or nhwc, not " + which);
+            case "nhwctrain" -> FastPath.nhwcTraining = on;
+            default -> throw new IllegalArgumentException("switch: vector, fused, conv, forward, bn, nhwc or nhwctrain, not " + which);
         }
     }
 
