@@ -106,15 +106,23 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         int kw = conf.getKernelSize()[1];
         int ph = conf.getPadding()[0];
         int pw = conf.getPadding()[1];
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {n, oc, h + 2 * ph - kh + 1, w + 2 * pw - kw + 1}, 'c');
         if (vectorGradient == null) {
             vectorGradient = new VectorConvolution();
         }
         // A few dozen floats: the bias view's layout (a vector of the parameters) is not worth a case of its own.
         float[] bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY).toFloatVector() : null;
-        vectorGradient.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw,
-                NativeFloats.buffer(weights), bias);
+        INDArray z;
+        if ((training ? FastPath.nhwcTraining : FastPath.nhwcInference) && NhwcBatchNorm.takes(oc)) {
+            // NHWC for the batch norm and pooling after it, and the next convolution's input without a reorder.
+            z = NativeFloats.nhwc(workspaceMgr, n, oc, h + 2 * ph - kh + 1, w + 2 * pw - kw + 1);
+            vectorGradient.forwardNhwc(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw,
+                    NativeFloats.buffer(weights), bias);
+        } else {
+            z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                    new long[] {n, oc, h + 2 * ph - kh + 1, w + 2 * pw - kw + 1}, 'c');
+            vectorGradient.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw,
+                    NativeFloats.buffer(weights), bias);
+        }
         return new Pair<>(z, null);
     }
 
@@ -229,7 +237,10 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         forget();
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf = layerConf();
         INDArray x = NativeFloats.contiguousOrCopy(input);
-        INDArray dy = NativeFloats.contiguousOrCopy(epsilon);
+        boolean nhwc = NativeFloats.nhwcView(epsilon) && FastPath.vectorKernels && FastPath.vectorGradients && VectorConvolution.usable()
+                && NhwcBatchNorm.takes(epsilon.size(1)) && VectorConvolution.forwardTakes((int) x.size(1), layerConf().getKernelSize()[0],
+                layerConf().getKernelSize()[1]);
+        INDArray dy = nhwc ? epsilon : NativeFloats.contiguousOrCopy(epsilon);
         int n = (int) x.size(0);
         int ic = (int) x.size(1);
         int h = (int) x.size(2);
@@ -252,7 +263,11 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
             }
             float[] dW = new float[oc * k];
             float[] dB = hasBias() ? new float[oc] : null;
-            vectorGradient.weightGradient(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
+            if (nhwc) {
+                vectorGradient.weightGradientNhwc(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
+            } else {
+                vectorGradient.weightGradient(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
+            }
             NativeFloats.buffer(weightGrad).put(0, dW);
             if (dB != null && NativeFloats.contiguous(biasGrad)) {
                 NativeFloats.buffer(biasGrad).put(0, dB);
