@@ -37,8 +37,10 @@ public final class LocalWarmup {
     public static Thread start(SweepSpec sweep) {
         if (hasCnn(sweep)) {
             daemon("sparksweep-warmup-kernels", () -> {
+                long t0 = System.nanoTime();
                 try {
                     FastPath.warmUp();
+                    LOG.debug("kernels warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 } catch (RuntimeException | LinkageError e) {
                     LOG.debug("kernel warm-up stopped (the first CNN runs it again): {}", e.toString());
                 }

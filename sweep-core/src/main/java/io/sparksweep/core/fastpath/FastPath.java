@@ -106,11 +106,26 @@ public final class FastPath {
         ReluLayer.install(net);
         int poolings = MaxPoolLayer.install(net);
         if (convolutions + poolings > 0 && vectorKernels && VectorPooling.usable(2, 2)) {
-            warmUpVectorKernels();
+            warmUpVectorKernels(!allNhwc(net));
         }
     }
 
-    private static boolean warm;
+    /**
+     * Whether every convolution of {@code net} has whole vectors of output channels, so that its layers run
+     * in NHWC ({@link NhwcBatchNorm}) and the NCHW kernels' warm-up can be left out.
+     */
+    private static boolean allNhwc(MultiLayerNetwork net) {
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv
+                    && (!nhwcTraining || !nhwcInference || !NhwcBatchNorm.takes(conv.getNOut()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean warmNhwc;
+    private static boolean warmNchw;
 
     /**
      * Warms the Vector API's kernels up now, once per JVM, where they apply: for a JVM that will train a
@@ -119,22 +134,25 @@ public final class FastPath {
      */
     public static void warmUp() {
         if (vectorKernels && VectorPooling.usable(2, 2)) {
-            warmUpVectorKernels();
+            // The NHWC kernels only, those of the tutorial's CNN: a network that needs the others warms them at install.
+            warmUpVectorKernels(false);
         }
     }
 
     /**
-     * Once per JVM, before the first network that uses them trains (see {@link VectorPooling#warmUp}).
-     * Both warm-ups run whenever either kind of layer is there: a second network of the other kind would
+     * Once per JVM, before the first network that uses them trains (see {@link VectorPooling#warmUp}): the
+     * NHWC kernels, and the NCHW ones too with {@code nchw} (a convolution of other channel counts). Every
+     * kernel of a kind runs whenever either kind of layer is there: a second network of the other kind would
      * otherwise start cold.
      */
-    private static synchronized void warmUpVectorKernels() {
-        if (!warm) {
-            VectorPooling.warmUp();
-            VectorConvolution.warmUp();
-            VectorBatchNorm.warmUp();
+    private static synchronized void warmUpVectorKernels(boolean nchw) {
+        if (!warmNhwc || nchw && !warmNchw) {
+            VectorPooling.warmUp(nchw);
+            VectorConvolution.warmUp(nchw);
+            VectorBatchNorm.warmUp(nchw);
             NhwcBatchNorm.warmUp();
-            warm = true;
+            warmNhwc = true;
+            warmNchw |= nchw;
         }
     }
 

@@ -378,6 +378,7 @@ final class NhwcBatchNorm {
                 normalize(x, y, n, h, w, c, stats.scale, stats.shift, true, pooled, where);
                 kernels.backward(x, null, pooled, where, dx, n, h, w, c, gamma, stats, dGamma, dBeta, true);
                 kernels.backward(x, y, null, null, dx, n, h, w, c, gamma, stats, dGamma, dBeta, (k & 1) == 0);
+                channelSums(dx, n * h * w, c, dGamma);
             }
             if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {
                 return;

@@ -77,8 +77,8 @@ final class VectorBatchNorm {
         }
     }
 
-    /** Runs the pass on a few small planes until C2 has compiled it, as {@link VectorPooling#warmUp} does. */
-    static void warmUp() {
+    /** Runs the NHWC pass (and the NCHW one, {@code nchw}) on a few small planes until C2 has compiled it, as {@link VectorPooling#warmUp} does. */
+    static void warmUp(boolean nchw) {
         int s = 49;
         int planes = 4;
         ByteBuffer x = ByteBuffer.allocateDirect(planes * s * Float.BYTES).order(ORDER);
@@ -95,7 +95,9 @@ final class VectorBatchNorm {
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             long start = System.nanoTime();
             for (int k = 0; k < CALLS_PER_ROUND; k++) {
-                inference(x, out, planes, 2, s, scale, shift, (k & 1) == 0);
+                if (nchw) {
+                    inference(x, out, planes, 2, s, scale, shift, (k & 1) == 0);
+                }
                 inferenceNhwc(x, out, 3, 33, nhwcScale, nhwcShift, (k & 1) == 1);
             }
             if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {

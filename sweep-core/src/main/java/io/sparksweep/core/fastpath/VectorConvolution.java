@@ -429,7 +429,7 @@ final class VectorConvolution {
      * {@link VectorPooling#warmUp} does for the pooling: until then each vector operation is an object,
      * and the first batches would pay that.
      */
-    static void warmUp() {
+    static void warmUp(boolean nchw) {
         int side = 6;
         FloatBuffer x = ByteBuffer.allocateDirect(side * side * Float.BYTES).order(ORDER).asFloatBuffer();
         ByteBuffer dy = ByteBuffer.allocateDirect(2 * side * side * Float.BYTES).order(ORDER);
@@ -444,8 +444,10 @@ final class VectorConvolution {
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             long start = System.nanoTime();
             for (int k = 0; k < CALLS_PER_ROUND; k++) {
-                conv.weightGradient(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, dW, dB);
-                conv.forward(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, FloatBuffer.wrap(dW), dB);
+                if (nchw) {
+                    conv.weightGradient(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, dW, dB);
+                    conv.forward(x, dy, 1, 1, side, side, 2, 3, 3, 1, 1, FloatBuffer.wrap(dW), dB);
+                }
                 conv.forwardNhwc(x, nhwc, 1, 1, side, side, LANES, 3, 3, 1, 1, FloatBuffer.wrap(dW), dB);
                 conv.weightGradientNhwc(x, nhwc, 1, 1, side, side, LANES, 3, 3, 1, 1, dW, dB);
             }

@@ -238,7 +238,7 @@ final class VectorPooling {
      * on full-size arrays. The calls stop once a round of them averages under {@link #COMPILED_NANOS}, or
      * after {@link #WARM_UP_ROUNDS} rounds.
      */
-    static void warmUp() {
+    static void warmUp(boolean nchw) {
         int h = 2;
         int w = 28;
         ByteBuffer in = ByteBuffer.allocateDirect(h * w * Float.BYTES).order(ORDER);
@@ -258,11 +258,13 @@ final class VectorPooling {
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             long start = System.nanoTime();
             for (int k = 0; k < CALLS_PER_ROUND; k++) {
-                forward(in, out, (k & 1) == 0 ? where : null, 1, h, w);
                 forwardNhwc(nhwcIn, nhwcOut, 1, 2, 2, channels);
-                backward(out, where, dx, 1, h, w);
-                forwardPlane(plane, 0, h, w, pooled, where, 0);
-                backwardPlane(pooled, where, 0, gradient, 0, h, w);
+                if (nchw) {
+                    forward(in, out, (k & 1) == 0 ? where : null, 1, h, w);
+                    backward(out, where, dx, 1, h, w);
+                    forwardPlane(plane, 0, h, w, pooled, where, 0);
+                    backwardPlane(pooled, where, 0, gradient, 0, h, w);
+                }
             }
             if (System.nanoTime() - start < (long) COMPILED_NANOS * CALLS_PER_ROUND) {
                 return;

@@ -46,9 +46,19 @@ class CnnFastPathTest {
         return NetworkFactory.configuration(p, new LrSchedule.Constant(), 5);
     }
 
+    /**
+     * The same images for every run: ND4J's generator, even reseeded, does not give one JVM's runs the same
+     * numbers, and a batch norm's output that lands within rounding of 0 in one engine and not the other
+     * flips a ReLU, which moves the parameters by more than the tolerance a few steps on: such data would
+     * fail a run now and then for no fault of either engine.
+     */
     private static DataSet batch(int seed, int rows, int columns) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, rows, columns).muli(2).subi(1);
+        java.util.Random random = new java.util.Random(seed);
+        float[] pixels = new float[rows * columns];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat() * 2 - 1;
+        }
+        INDArray x = Nd4j.createFromArray(pixels).reshape(rows, columns);
         INDArray y = Nd4j.zeros(DataType.FLOAT, rows, 10);
         for (int i = 0; i < rows; i++) {
             y.putScalar(i, (i * 3 + seed) % 10, 1f);
