@@ -124,9 +124,11 @@ final class RunCommand implements Callable<Integer> {
             ReportWriter reports = new ReportWriter(store, Clock.systemUTC());
             err.println("sparksweep: report " + store.reportFile(sweep.name()) + " (rewritten as trials finish; open it and reload)");
             err.flush();
-            SweepDriver.Summary s = new SweepDriver(spark, Clock.systemUTC(), new DataSetTrainer(),
-                    new ReportWriter.Live(reports, sweep.name())).run(sweep,
-                    new SweepDriver.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live, devices, trialsPerDevice));
+            SweepDriver.Summary s;
+            try (ReportWriter.Live liveReport = new ReportWriter.Live(reports, sweep.name())) {
+                s = new SweepDriver(spark, Clock.systemUTC(), new DataSetTrainer(), liveReport).run(sweep,
+                        new SweepDriver.Options(output.output, parallelism, rerunFailed, keepModels, System.err, live, devices, trialsPerDevice));
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "sweep %s: %d planned, %d already done, %d run (%d completed, %d failed or diverged) in %.1f s, %d at a time%n",
                     s.sweep(), s.planned(), s.skipped(), s.ran(), s.completed(), s.failed(), s.wallSeconds(), s.parallelism());

@@ -106,7 +106,7 @@ public final class SweepDriver {
         this(spark, clock, trainer, () -> { });
     }
 
-    /** @param afterCommit runs on the driver's thread after segments came back (the live report, say) */
+    /** @param afterCommit runs on the driver's thread after segments came back and the work they made room for went out (the live report, say) */
     public SweepDriver(SparkSession spark, Clock clock, Trainer trainer, Runnable afterCommit) {
         this.spark = spark;
         this.clock = clock;
@@ -287,6 +287,7 @@ public final class SweepDriver {
         Instant deadline = sweep.budget().limitsWallTime() ? clock.instant().plus(sweep.budget().maxWallTime()) : null;
         boolean newTrials = true;
         boolean warned = false;
+        boolean committed = false;
         try (Dispatcher dispatcher = new Dispatcher(spark, task, sweep.name(), slots, clock)) {
             while (true) {
                 boolean stopping = (deadline != null && clock.instant().isAfter(deadline)) || !run.withinBudget();
@@ -300,6 +301,11 @@ public final class SweepDriver {
                     batch.add(w.get());
                 }
                 dispatcher.submit(batch);
+                if (committed) {
+                    // After the freed slots have their work: the live report is written while it trains.
+                    afterCommit.run();
+                    committed = false;
+                }
                 if (stopping && !warned) {
                     LOG.warn("sweep {}: its budget (max_wall_time {}, max_epochs {}) is spent; no new segment starts",
                             sweep.name(), sweep.budget().maxWallTime(), sweep.budget().maxEpochs());
@@ -313,7 +319,7 @@ public final class SweepDriver {
                 do {
                     run.back(dispatcher.take());
                 } while (dispatcher.hasWaiting());
-                afterCommit.run();
+                committed = true;
             }
             run.finish();
         } catch (InterruptedException e) {

@@ -19,6 +19,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes sweeps' reports ({@link ReportPage}) from their output, reading the Parquet files directly (no
@@ -169,11 +173,18 @@ public final class ReportWriter {
      * A sweep's report rewritten while it runs, after committed trials: at most every few seconds, and less
      * often when writing it takes long (a large sweep), so that it never slows the sweep.
      */
-    public static final class Live implements Runnable {
+    public static final class Live implements Runnable, AutoCloseable {
         private final ReportWriter writer;
         private final String sweep;
-        private long lastNanos;
-        private long costNanos;
+        /** Writes on a thread of its own: the driver's thread goes on dispatching trials meanwhile. */
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sparksweep-live-report");
+            t.setDaemon(true);
+            return t;
+        });
+        private Future<?> writing;
+        private volatile long lastNanos;
+        private volatile long costNanos;
 
         public Live(ReportWriter writer, String sweep) {
             this.writer = writer;
@@ -183,16 +194,34 @@ public final class ReportWriter {
         @Override
         public void run() {
             long now = System.nanoTime();
-            if (lastNanos != 0 && now - lastNanos < Math.max(3_000_000_000L, 10 * costNanos)) {
+            // A write under way is not queued behind: the next call after it writes what is committed by then.
+            if (writing != null && !writing.isDone() || lastNanos != 0 && now - lastNanos < Math.max(3_000_000_000L, 10 * costNanos)) {
                 return;
             }
+            lastNanos = now;
+            writing = thread.submit(() -> {
+                long start = System.nanoTime();
+                try {
+                    writer.write(sweep, null, true);
+                } catch (RuntimeException e) {
+                    LOG.debug("the live report of sweep {} was not written: {}", sweep, e.toString());
+                }
+                lastNanos = System.nanoTime();
+                costNanos = lastNanos - start;
+            });
+        }
+
+        /** Waits for a write under way, so that the sweep's final report is written after it, not beside it. */
+        @Override
+        public void close() {
+            thread.shutdown();
             try {
-                writer.write(sweep, null, true);
-            } catch (RuntimeException e) {
-                LOG.debug("the live report of sweep {} was not written: {}", sweep, e.toString());
+                if (!thread.awaitTermination(5, TimeUnit.MINUTES)) {
+                    LOG.debug("the live report of sweep {} is still being written", sweep);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            lastNanos = System.nanoTime();
-            costNanos = lastNanos - now;
         }
     }
 }
