@@ -148,7 +148,10 @@ public final class FastPath {
     private static synchronized void warmUpVectorKernels(boolean nchw) {
         if (!warmNhwc || nchw && !warmNchw) {
             VectorPooling.warmUp(nchw);
-            VectorConvolution.warmUp(nchw);
+            if (nchw) {
+                VectorConvolution.warmUp();
+            }
+            NhwcConvolution.warmUp();
             VectorBatchNorm.warmUp(nchw);
             NhwcBatchNorm.warmUp();
             warmNhwc = true;

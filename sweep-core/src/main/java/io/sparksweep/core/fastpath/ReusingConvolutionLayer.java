@@ -46,6 +46,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
     private Im2colGradient im2col;
     /** The Vector API's gradients, where the JVM has it ({@link FastPath#vectorKernels}); created on first use. */
     private VectorConvolution vectorGradient;
+    /** The first layer's passes in NHWC ({@link NhwcConvolution}); created on first use. */
+    private NhwcConvolution nhwcFirst;
 
     private ReusingConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -115,7 +117,10 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         if ((training ? FastPath.nhwcTraining : FastPath.nhwcInference) && NhwcBatchNorm.takes(oc)) {
             // NHWC for the batch norm and pooling after it, and the next convolution's input without a reorder.
             z = NativeFloats.nhwc(workspaceMgr, n, oc, h + 2 * ph - kh + 1, w + 2 * pw - kw + 1);
-            vectorGradient.forwardNhwc(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw,
+            if (nhwcFirst == null) {
+                nhwcFirst = new NhwcConvolution();
+            }
+            nhwcFirst.forward(NativeFloats.buffer(input), NativeFloats.bytes(z), n, ic, h, w, oc, kh, kw, ph, pw,
                     NativeFloats.buffer(weights), bias);
         } else {
             z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -264,7 +269,10 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
             float[] dW = new float[oc * k];
             float[] dB = hasBias() ? new float[oc] : null;
             if (nhwc) {
-                vectorGradient.weightGradientNhwc(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
+                if (nhwcFirst == null) {
+                    nhwcFirst = new NhwcConvolution();
+                }
+                nhwcFirst.weightGradient(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
             } else {
                 vectorGradient.weightGradient(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
             }
@@ -303,8 +311,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
             epsilon = NativeFloats.nhwc(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon.size(0), epsilon.size(1), epsilon.size(2),
                     epsilon.size(3)).assign(epsilon);
         }
-        // NCHW whatever the input's layout: libnd4j's conv2d_bp takes NHWC inputs at no cost, but writes an
-        // NHWC input gradient a third slower (a microbenchmark of the tutorial's two shapes).
+        // NCHW whatever the input's layout: libnd4j's conv2d_bp reads NHWC inputs as fast as NCHW ones but
+        // writes an NHWC input gradient markedly slower (docs/performance.md).
         INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         // Without the bias, which is summed here in one pass of whole vectors.
         Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(input, weights, epsilon).addOutputs(inputGrad, weightGrad)

@@ -33,8 +33,7 @@ class BatchNormHelperTest {
     }
 
     private static DataSet batch(int seed) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 784).muli(2).subi(1);
+        INDArray x = TestImages.uniform(seed, 16, 784, -1f, 1f);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 16, 10);
         for (int i = 0; i < 16; i++) {
             y.putScalar(i, (i * 3 + seed) % 10, 1f);

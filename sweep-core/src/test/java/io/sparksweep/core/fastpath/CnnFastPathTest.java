@@ -46,19 +46,8 @@ class CnnFastPathTest {
         return NetworkFactory.configuration(p, new LrSchedule.Constant(), 5);
     }
 
-    /**
-     * The same images for every run: ND4J's generator, even reseeded, does not give one JVM's runs the same
-     * numbers, and a batch norm's output that lands within rounding of 0 in one engine and not the other
-     * flips a ReLU, which moves the parameters by more than the tolerance a few steps on: such data would
-     * fail a run now and then for no fault of either engine.
-     */
     private static DataSet batch(int seed, int rows, int columns) {
-        java.util.Random random = new java.util.Random(seed);
-        float[] pixels = new float[rows * columns];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = random.nextFloat() * 2 - 1;
-        }
-        INDArray x = Nd4j.createFromArray(pixels).reshape(rows, columns);
+        INDArray x = TestImages.uniform(seed, rows, columns, -1f, 1f);
         INDArray y = Nd4j.zeros(DataType.FLOAT, rows, 10);
         for (int i = 0; i < rows; i++) {
             y.putScalar(i, (i * 3 + seed) % 10, 1f);

@@ -59,8 +59,7 @@ class LayerHelpersTest {
         MultiLayerNetwork fast = build(true);
         MultiLayerNetwork plain = build(false);
         plain.setParams(fast.params().dup());
-        Nd4j.getRandom().setSeed(11);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 32, 784);
+        INDArray x = TestImages.uniform(11, 32, 784, 0f, 1f);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 32, 10);
         for (int i = 0; i < 32; i++) {
             y.putScalar(i, i % 10, 1f);

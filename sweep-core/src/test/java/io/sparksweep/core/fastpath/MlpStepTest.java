@@ -35,8 +35,7 @@ class MlpStepTest {
     }
 
     private static DataSet batch(int seed, int rows) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, rows, 784).subi(0.5);
+        INDArray x = TestImages.uniform(seed, rows, 784, -0.5f, 0.5f);
         INDArray y = Nd4j.zeros(DataType.FLOAT, rows, 10);
         for (int i = 0; i < rows; i++) {
             y.putScalar(i, (i * 7 + seed) % 10, 1f);

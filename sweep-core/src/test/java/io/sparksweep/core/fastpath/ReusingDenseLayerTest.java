@@ -59,8 +59,7 @@ class ReusingDenseLayerTest {
     }
 
     private static DataSet batch(int seed) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 24, 784).subi(0.5);
+        INDArray x = TestImages.uniform(seed, 24, 784, -0.5f, 0.5f);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 24, 10);
         for (int i = 0; i < 24; i++) {
             y.putScalar(i, (i + seed) % 10, 1f);

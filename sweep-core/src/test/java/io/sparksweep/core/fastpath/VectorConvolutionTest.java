@@ -149,7 +149,7 @@ class VectorConvolutionTest {
     }
 
     /**
-     * The NHWC forward pass and gradient (the first layer before {@link NhwcBatchNorm}) against the NCHW ones on
+     * {@link NhwcConvolution}'s forward pass and gradient (the first layer before {@link NhwcBatchNorm}) against the NCHW ones on
      * the same arrays transposed: the forward pass float for float, the gradients within float rounding;
      * the tutorial's layer (1 channel, 3x3, padding 1) and a kernel of fewer taps, 16 and 32 channels.
      */
@@ -159,6 +159,7 @@ class VectorConvolutionTest {
         int[][] cases = {{3, 1, 28, 28, 32, 3, 3, 1, 1}, {2, 1, 7, 9, 16, 2, 2, 0, 0}};
         Random random = new Random(21);
         VectorConvolution conv = new VectorConvolution();
+        NhwcConvolution nhwcConv = new NhwcConvolution();
         for (int[] c : cases) {
             int n = c[0], ic = c[1], h = c[2], w = c[3], oc = c[4], kh = c[5], kw = c[6], ph = c[7], pw = c[8];
             int ho = h + 2 * ph - kh + 1;
@@ -187,7 +188,7 @@ class VectorConvolutionTest {
             float[] nan = new float[n * oc * s];
             java.util.Arrays.fill(nan, Float.NaN);
             ByteBuffer nhwc = direct(nan);
-            conv.forwardNhwc(direct(x).asFloatBuffer(), nhwc, n, ic, h, w, oc, kh, kw, ph, pw, FloatBuffer.wrap(weights), bias);
+            nhwcConv.forward(direct(x).asFloatBuffer(), nhwc, n, ic, h, w, oc, kh, kw, ph, pw, FloatBuffer.wrap(weights), bias);
             float[] dyNhwc = new float[dy.length];
             for (int img = 0; img < n; img++) {
                 for (int o = 0; o < oc; o++) {
@@ -204,7 +205,7 @@ class VectorConvolutionTest {
             conv.weightGradient(direct(x).asFloatBuffer(), direct(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
             float[] dWn = new float[oc * k];
             float[] dBn = new float[oc];
-            conv.weightGradientNhwc(direct(x).asFloatBuffer(), direct(dyNhwc), n, ic, h, w, oc, kh, kw, ph, pw, dWn, dBn);
+            nhwcConv.weightGradient(direct(x).asFloatBuffer(), direct(dyNhwc), n, ic, h, w, oc, kh, kw, ph, pw, dWn, dBn);
             for (int i = 0; i < dW.length; i++) {
                 assertEquals(dW[i], dWn[i], 1e-4 * (1 + Math.abs(dW[i])), at + " weight gradient " + i);
             }
