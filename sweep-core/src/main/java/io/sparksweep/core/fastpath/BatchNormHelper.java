@@ -39,7 +39,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     private static final Field HELPER_FIELD = helperField();
 
     private final BatchNormKernels kernels = new BatchNormKernels();
-    /** The NHWC training passes, for the later convolutions' outputs; created on first use. */
+    /** The NHWC training passes, for the convolutions' NHWC outputs; created on first use. */
     private NhwcBatchNorm nhwcKernels;
     /** Whether the last training batch went through {@link #nhwcKernels}, so that its backward pass does too. */
     private boolean trainingNhwc;
@@ -177,7 +177,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
     }
 
     /**
-     * Whether a training batch goes through {@link NhwcBatchNorm}: an NHWC array (a later convolution's,
+     * Whether a training batch goes through {@link NhwcBatchNorm}: an NHWC array (a convolution's,
      * {@link ReusingConvolutionLayer}) of whole vectors of channels, where the Vector API's loops run.
      */
     private static boolean nhwcTraining(INDArray x) {

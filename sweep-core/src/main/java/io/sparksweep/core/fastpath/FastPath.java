@@ -63,15 +63,16 @@ public final class FastPath {
     static boolean vectorInference = true;
 
     /**
-     * Whether inference's convolutions after the first write NHWC arrays, which the batch norm and pooling
-     * after them read and write NHWC in the Vector API, so that oneDNN's convolutions need no layout
-     * reorders ({@link ReusingConvolutionLayer}); a field for benchmarks alone.
+     * Whether inference's convolutions write NHWC arrays (the first layer's when its channels fill whole
+     * vectors, {@link NhwcBatchNorm#takes}), which the batch norm and pooling after them read and write NHWC
+     * in the Vector API, so that oneDNN's convolutions need no layout reorders ({@link ReusingConvolutionLayer});
+     * a field for benchmarks alone.
      */
     static boolean nhwcInference = true;
 
     /**
-     * Whether training's convolutions after the first write NHWC arrays too, which their batch norm and
-     * pooling train on in NHWC ({@link NhwcBatchNorm}); a field for benchmarks alone.
+     * Whether training's convolutions write NHWC arrays too (those whose channels fill whole vectors), which
+     * their batch norm and pooling train on in NHWC ({@link NhwcBatchNorm}); a field for benchmarks alone.
      */
     static boolean nhwcTraining = true;
 

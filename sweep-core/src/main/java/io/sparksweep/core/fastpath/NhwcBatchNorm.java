@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Batch normalisation's training passes on NHWC arrays, N x H x W rows of C floats (the later
- * convolutions' outputs in training, {@link ReusingConvolutionLayer}), with the ReLU after it and a 2x2
+ * Batch normalisation's training passes on NHWC arrays, N x H x W rows of C floats (the convolutions'
+ * outputs in training, {@link ReusingConvolutionLayer}, {@link NhwcConvolution}), with the ReLU after it and a 2x2
  * max pooling after that fused, in place on ND4J's buffers in the Vector API, 16 channels to a vector.
  * In NHWC every pass is a run of whole vectors over contiguous memory, so it needs neither
  * {@link BatchNormKernels}' heap rows (a copy in and out of every plane, the plane as short as 49 floats)

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * derivative does not read z at all, so backprop is given the forward pass's output in its place: a
  * third of the oneDNN convolution time of a training step. Other activations, and layers without
  * DL4J's oneDNN helper (whose fallback needs the im2col matrix of a real forward pass), keep DL4J's path.
- * The first layer's forward convolution is the Vector API's ({@link VectorConvolution#forward}); in inference
- * the others write NHWC arrays ({@link #nhwcConvolution}), which the batch norm and pooling after them
- * read and write in NHWC.
+ * The first layer's forward convolution is the Vector API's ({@link VectorConvolution#forward}, or
+ * {@link NhwcConvolution} into NHWC); the others write NHWC arrays through libnd4j ({@link #nhwcConvolution}),
+ * in training and inference, which the batch norm and pooling after them read and write in NHWC
+ * ({@link NhwcBatchNorm}), and backprop runs on them ({@link #nhwcBackprop}).
  */
 public final class ReusingConvolutionLayer extends ConvolutionLayer {
 
