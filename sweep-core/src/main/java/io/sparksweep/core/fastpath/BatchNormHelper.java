@@ -142,8 +142,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
                 pooledOutput = out;
             }
             trainingFused = fuseRelu;
-            NativeFloats.buffer(mean).put(0, stats.mean);
-            NativeFloats.buffer(variance).put(0, stats.variance);
+            publish(stats);
         } else {
             if (inference == null || inference.mean.length != c) {
                 inference = new BatchNormKernels.Statistics(c);
@@ -174,6 +173,12 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
             }
         }
         return training;
+    }
+
+    /** A training batch's mean and variance into the arrays from which DL4J updates its running averages. */
+    private void publish(BatchNormKernels.Statistics stats) {
+        NativeFloats.buffer(mean).put(0, stats.mean);
+        NativeFloats.buffer(variance).put(0, stats.variance);
     }
 
     /**
@@ -208,8 +213,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         trainingFused = fuseRelu;
         trainingNhwc = true;
         nhwcBatches++;
-        NativeFloats.buffer(mean).put(0, stats.mean);
-        NativeFloats.buffer(variance).put(0, stats.variance);
+        publish(stats);
         if (fuseRelu) {
             fusedOutput = out;
         }
@@ -276,12 +280,7 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         float[] dBeta = new float[c];
         kernels.backward(NativeFloats.buffer(in), dy == null ? null : NativeFloats.buffer(dy), NativeFloats.buffer(inputGrad),
                 n, c, s, floats(gamma), training, dGamma, dBeta, trainingFused, pool);
-        put(dGammaView, dGamma);
-        put(dBetaView, dBeta);
-        Gradient g = new DefaultGradient();
-        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
-        g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
-        return new Pair<>(g, inputGrad);
+        return new Pair<>(gradient(dGammaView, dBetaView, dGamma, dBeta), inputGrad);
     }
 
     /** The backward pass of an {@link #nhwcTraining} batch, into an NHWC gradient. */
@@ -306,12 +305,17 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         nhwcKernels.backward(NativeFloats.bytes(input), dy == null ? null : NativeFloats.bytes(dy),
                 pool == null ? null : NativeFloats.bytes(pool.nhwcGradient), pool == null ? null : pool.where,
                 NativeFloats.bytes(inputGrad), n, h, w, c, floats(gamma), training, dGamma, dBeta, trainingFused);
-        put(dGammaView, dGamma);
-        put(dBetaView, dBeta);
+        return new Pair<>(gradient(dGammaView, dBetaView, dGamma, dBeta), inputGrad);
+    }
+
+    /** DL4J's gradient of gamma and beta, their values written into the layer's gradient views. */
+    private static Gradient gradient(INDArray dGammaView, INDArray dBetaView, float[] dGamma, float[] dBeta) {
+        NativeFloats.put(dGammaView, dGamma);
+        NativeFloats.put(dBetaView, dBeta);
         Gradient g = new DefaultGradient();
         g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
         g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
-        return new Pair<>(g, inputGrad);
+        return g;
     }
 
     /** Makes this helper apply the ReLU that follows its layer (see {@link ReluLayer}). */
@@ -374,14 +378,6 @@ public final class BatchNormHelper implements BatchNormalizationHelper {
         float[] v = new float[(int) a.length()];
         NativeFloats.buffer(a).get(0, v);
         return v;
-    }
-
-    private static void put(INDArray view, float[] values) {
-        if (NativeFloats.contiguous(view)) {
-            NativeFloats.buffer(view).put(0, values);
-        } else {
-            view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
-        }
     }
 
     @Override

@@ -109,6 +109,23 @@ final class BatchNormKernels {
         }
     }
 
+    /**
+     * Channel {@code ch}'s gradients with respect to gamma and beta, and the coefficients of its input
+     * gradient dx = fa g + fp x + fq, from the sums over the m elements of the incoming gradient g and of
+     * g (x - mean): the gradient of y = gamma (x - mean) / sqrt(var + eps) + beta through the batch statistics.
+     */
+    static void gradientCoefficients(Statistics stats, int ch, float gamma, double sumDy, double sumDyXmu, int m, float[] dGamma,
+                                     float[] dBeta, float[] fa, float[] fp, float[] fq) {
+        double inv = stats.invStd[ch];
+        dBeta[ch] = (float) sumDy;
+        dGamma[ch] = (float) (sumDyXmu * inv);
+        double ga = gamma * inv;
+        double p = -ga * inv * inv * sumDyXmu / m;
+        fa[ch] = (float) ga;
+        fp[ch] = (float) p;
+        fq[ch] = (float) (-ga * sumDy / m - stats.mean[ch] * p);
+    }
+
     /** Channel {@code ch}'s 1 / sqrt(var + eps), and the scale and shift of y = scale x + shift, into {@code stats}. */
     static void coefficients(Statistics stats, int ch, float gamma, float beta, double mu, double var, double eps) {
         double inv = 1.0 / Math.sqrt(var + eps);
@@ -132,6 +149,9 @@ final class BatchNormKernels {
         int m = n * s;
         float[][] xv = xRows = layout(xRows, n, s);
         float[][] gv = gRows = layout(gRows, n, s);
+        float[] ga = columns1 = atLeast(columns1, c);
+        float[] gx = columns2 = atLeast(columns2, c);
+        float[] g0 = coefficients = atLeast(coefficients, c);
         for (int ch = 0; ch < c; ch++) {
             gather(x, xv, n, c, s, ch);
             if (pool == null) {
@@ -166,16 +186,10 @@ final class BatchNormKernels {
                     }
                 }
             }
-            double sumDy = fold(acc1);
-            double sumDyXmu = fold(acc2);
-            double inv = stats.invStd[ch];
-            dBeta[ch] = (float) sumDy;
-            dGamma[ch] = (float) (sumDyXmu * inv);
-            double ga = gamma[ch] * inv;
-            double p = -ga * inv * inv * sumDyXmu / m;
-            float fa = (float) ga;
-            float fp = (float) p;
-            float fq = (float) (-ga * sumDy / m - mu * p);
+            gradientCoefficients(stats, ch, gamma[ch], fold(acc1), fold(acc2), m, dGamma, dBeta, ga, gx, g0);
+            float fa = ga[ch];
+            float fp = gx[ch];
+            float fq = g0[ch];
             for (int r = 0; r < rowCount; r++) {
                 float[] xr = xv[r];
                 float[] gr = gv[r];
@@ -257,16 +271,10 @@ final class BatchNormKernels {
                 r2[j] += g * (xr[j] - mu[j]);
             }
         }
-        float[] coef = coefficients = atLeast(coefficients, 3 * c);
+        float[] coef = coefficients = atLeast(coefficients, c);
         for (int j = 0; j < c; j++) {
-            double inv = stats.invStd[j];
-            dBeta[j] = r1[j];
-            dGamma[j] = (float) (r2[j] * inv);
-            double ga = gamma[j] * inv;
-            double p = -ga * inv * inv * r2[j] / n;
-            r1[j] = (float) ga;
-            r2[j] = (float) p;
-            coef[j] = (float) (-ga * dBeta[j] / n - mu[j] * p);
+            // The sums in r1 and r2 are read before the coefficients take their places.
+            gradientCoefficients(stats, j, gamma[j], r1[j], r2[j], n, dGamma, dBeta, r1, r2, coef);
         }
         for (int i = 0; i < n; i++) {
             float[] xr = xv[i];

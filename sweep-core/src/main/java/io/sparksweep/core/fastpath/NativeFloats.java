@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Views of ND4J's native float arrays for the fast path's own loops and BLAS calls. */
 final class NativeFloats {
@@ -77,6 +78,15 @@ final class NativeFloats {
     /** The same elements as bytes in the machine's order, for the Vector API's loads and stores. */
     static ByteBuffer bytes(INDArray a) {
         return pointer(a).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /** {@code values} written into {@code view} (a parameter's or gradient's view, one run or not). */
+    static void put(INDArray view, float[] values) {
+        if (contiguous(view)) {
+            buffer(view).put(0, values);
+        } else {
+            view.assign(Nd4j.createFromArray(values).reshape(view.shape()));
+        }
     }
 
     static FloatPointer at(long where, long count) {

@@ -235,16 +235,8 @@ final class NhwcBatchNorm {
                 }
             }
         }
-        float[] mu = stats.mean;
         for (int k = 0; k < c; k++) {
-            double inv = stats.invStd[k];
-            dBeta[k] = (float) sum1[k];
-            dGamma[k] = (float) (sum2[k] * inv);
-            double ga = gamma[k] * inv;
-            double p = -ga * inv * inv * sum2[k] / rows;
-            fa[k] = (float) ga;
-            fp[k] = (float) p;
-            fq[k] = (float) (-ga * sum1[k] / rows - mu[k] * p);
+            BatchNormKernels.gradientCoefficients(stats, k, gamma[k], sum1[k], sum2[k], rows, dGamma, dBeta, fa, fp, fq);
         }
         apply(x, dx, rows, c);
     }

@@ -27,7 +27,8 @@ final class NhwcConvolution {
     private float[] kernelT = new float[0];
     private float[] biasT = new float[0];
     private double[] sumsT = new double[0];
-    private final float[] lanesT = new float[LANES];
+    /** One image's sums for a vector of channels: the 9 taps', then the bias's, 16 lanes each. */
+    private final float[] lanesT = new float[(FORWARD_TAPS + 1) * LANES];
 
     /**
      * {@link VectorConvolution#forward} into an NHWC output ([n][ho][wo][oc]) for {@link NhwcBatchNorm} after it, oc a
@@ -171,30 +172,19 @@ final class NhwcConvolution {
             s8 = FloatVector.broadcast(FLOATS, taps[8 * positions + p]).fma(g, s8);
         }
         s0.intoArray(lanesT, 0);
-        addTo(0, oc, v);
-        s1.intoArray(lanesT, 0);
-        addTo(1, oc, v);
-        s2.intoArray(lanesT, 0);
-        addTo(2, oc, v);
-        s3.intoArray(lanesT, 0);
-        addTo(3, oc, v);
-        s4.intoArray(lanesT, 0);
-        addTo(4, oc, v);
-        s5.intoArray(lanesT, 0);
-        addTo(5, oc, v);
-        s6.intoArray(lanesT, 0);
-        addTo(6, oc, v);
-        s7.intoArray(lanesT, 0);
-        addTo(7, oc, v);
-        s8.intoArray(lanesT, 0);
-        addTo(8, oc, v);
-        sb.intoArray(lanesT, 0);
-        addTo(FORWARD_TAPS, oc, v);
-    }
-
-    private void addTo(int row, int oc, int v) {
-        for (int l = 0; l < LANES; l++) {
-            sumsT[row * oc + v + l] += lanesT[l];
+        s1.intoArray(lanesT, LANES);
+        s2.intoArray(lanesT, 2 * LANES);
+        s3.intoArray(lanesT, 3 * LANES);
+        s4.intoArray(lanesT, 4 * LANES);
+        s5.intoArray(lanesT, 5 * LANES);
+        s6.intoArray(lanesT, 6 * LANES);
+        s7.intoArray(lanesT, 7 * LANES);
+        s8.intoArray(lanesT, 8 * LANES);
+        sb.intoArray(lanesT, FORWARD_TAPS * LANES);
+        for (int row = 0; row <= FORWARD_TAPS; row++) {
+            for (int l = 0; l < LANES; l++) {
+                sumsT[row * oc + v + l] += lanesT[row * LANES + l];
+            }
         }
     }
 

@@ -278,10 +278,8 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
                 vectorGradient.weightGradient(NativeFloats.buffer(x), NativeFloats.bytes(dy), n, ic, h, w, oc, kh, kw, ph, pw, dW, dB);
             }
             NativeFloats.buffer(weightGrad).put(0, dW);
-            if (dB != null && NativeFloats.contiguous(biasGrad)) {
-                NativeFloats.buffer(biasGrad).put(0, dB);
-            } else if (dB != null) {
-                biasGrad.assign(Nd4j.createFromArray(dB).reshape(biasGrad.shape()));
+            if (dB != null) {
+                NativeFloats.put(biasGrad, dB);
             }
         } else {
             if (im2col == null) {
@@ -323,11 +321,7 @@ public final class ReusingConvolutionLayer extends ConvolutionLayer {
         if (hasBias()) {
             float[] sums = new float[(int) epsilon.size(1)];
             NhwcBatchNorm.channelSums(NativeFloats.bytes(epsilon), (int) (epsilon.length() / sums.length), sums.length, sums);
-            if (NativeFloats.contiguous(biasGrad)) {
-                NativeFloats.buffer(biasGrad).put(0, sums);
-            } else {
-                biasGrad.assign(Nd4j.createFromArray(sums).reshape(biasGrad.shape()));
-            }
+            NativeFloats.put(biasGrad, sums);
         }
         Gradient gradient = new DefaultGradient();
         if (hasBias()) {

@@ -30,14 +30,8 @@ class VectorConvolutionTest {
             int n = c[0], ic = c[1], h = c[2], w = c[3], oc = c[4], kh = c[5], kw = c[6], ph = c[7], pw = c[8];
             int ho = h + 2 * ph - kh + 1;
             int wo = w + 2 * pw - kw + 1;
-            float[] x = new float[n * ic * h * w];
-            float[] dy = new float[n * oc * ho * wo];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextGaussian();
-            }
-            for (int i = 0; i < dy.length; i++) {
-                dy[i] = (float) random.nextGaussian();
-            }
+            float[] x = gaussian(random, n * ic * h * w);
+            float[] dy = gaussian(random, n * oc * ho * wo);
             int k = ic * kh * kw;
             float[] dW = new float[oc * k];
             float[] dB = new float[oc];
@@ -91,18 +85,9 @@ class VectorConvolutionTest {
             int ho = h + 2 * ph - kh + 1;
             int wo = w + 2 * pw - kw + 1;
             int k = ic * kh * kw;
-            float[] x = new float[n * ic * h * w];
-            float[] weights = new float[oc * k];
-            float[] bias = new float[oc];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextGaussian();
-            }
-            for (int i = 0; i < weights.length; i++) {
-                weights[i] = (float) random.nextGaussian();
-            }
-            for (int i = 0; i < oc; i++) {
-                bias[i] = (float) random.nextGaussian();
-            }
+            float[] x = gaussian(random, n * ic * h * w);
+            float[] weights = gaussian(random, oc * k);
+            float[] bias = gaussian(random, oc);
             for (boolean withBias : new boolean[] {true, false}) {
                 int guard = 16;
                 float[] initial = new float[n * oc * ho * wo + guard];
@@ -166,22 +151,10 @@ class VectorConvolutionTest {
             int wo = w + 2 * pw - kw + 1;
             int s = ho * wo;
             int k = ic * kh * kw;
-            float[] x = new float[n * ic * h * w];
-            float[] weights = new float[oc * k];
-            float[] bias = new float[oc];
-            float[] dy = new float[n * oc * s];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextGaussian();
-            }
-            for (int i = 0; i < weights.length; i++) {
-                weights[i] = (float) random.nextGaussian();
-            }
-            for (int i = 0; i < oc; i++) {
-                bias[i] = (float) random.nextGaussian();
-            }
-            for (int i = 0; i < dy.length; i++) {
-                dy[i] = (float) random.nextGaussian();
-            }
+            float[] x = gaussian(random, n * ic * h * w);
+            float[] weights = gaussian(random, oc * k);
+            float[] bias = gaussian(random, oc);
+            float[] dy = gaussian(random, n * oc * s);
             String at = java.util.Arrays.toString(c);
             ByteBuffer nchw = direct(new float[n * oc * s]);
             conv.forward(direct(x).asFloatBuffer(), nchw, n, ic, h, w, oc, kh, kw, ph, pw, FloatBuffer.wrap(weights), bias);
@@ -213,5 +186,13 @@ class VectorConvolutionTest {
                 assertEquals(dB[i], dBn[i], 1e-4 * (1 + Math.abs(dB[i])), at + " bias gradient " + i);
             }
         }
+    }
+
+    private static float[] gaussian(Random random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
     }
 }
